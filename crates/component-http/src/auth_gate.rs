@@ -1,0 +1,57 @@
+use spin_sdk::http::{Request, Response};
+
+use crate::responses::plain_text;
+
+// The import side of wit/auth.wit; the export side lives in components/auth.
+wit_bindgen::generate!({
+    world: "protected",
+    path: "../../wit",
+});
+
+use wharf::auth::verifier::{self, Denial, Presented};
+pub use wharf::auth::verifier::{Identity, Method};
+
+/// Both schemes wharf accepts, so apt (Basic) and Terraform (Bearer) each find theirs.
+const CHALLENGE: &str = r#"Basic realm="wharf", charset="UTF-8", Bearer realm="wharf""#;
+
+/// Lets the request through with the client's identity, or answers with the reason it may not pass.
+pub fn require_identity(request: &Request) -> Result<Identity, Response> {
+    let presented = Presented {
+        authorization: request
+            .header("authorization")
+            .map(|value| value.as_bytes().to_vec()),
+        client_address: request
+            .header("spin-client-addr")
+            .and_then(|value| value.as_str())
+            .map(str::to_owned),
+    };
+    verifier::verify(&presented).map_err(denial_response)
+}
+
+fn denial_response(denial: Denial) -> Response {
+    match denial {
+        Denial::Missing => unauthorized("credentials required: use Basic or Bearer authentication"),
+        Denial::Rejected(reason) => unauthorized(&reason),
+        Denial::Malformed(reason) => plain_text(400, &reason),
+        Denial::Throttled(seconds) => Response::builder()
+            .status(429)
+            .header("content-type", "text/plain; charset=utf-8")
+            .header("retry-after", seconds.to_string())
+            .body(format!("too many failed attempts; retry in {seconds} s\n"))
+            .build(),
+        Denial::Unavailable(reason) => {
+            // The operator needs this in the log; the client only needs to know to come back.
+            eprintln!("authentication unavailable: {reason}");
+            plain_text(503, &reason)
+        }
+    }
+}
+
+fn unauthorized(reason: &str) -> Response {
+    Response::builder()
+        .status(401)
+        .header("content-type", "text/plain; charset=utf-8")
+        .header("www-authenticate", CHALLENGE)
+        .body(format!("{reason}\n"))
+        .build()
+}

@@ -1,0 +1,417 @@
+//! The whole authentication decision: configuration + header in, identity or denial out.
+
+use subtle::Choice;
+
+use crate::authorization_header::{parse_authorization, AuthorizationError, PresentedCredentials};
+use crate::config::AuthConfig;
+use crate::denial::Denial;
+use crate::identity::{Identity, Method};
+use crate::jwt_shape::has_jwt_shape;
+use crate::secret::Secret;
+
+/// The Basic login GitHub Actions uses to present its OIDC token as the password.
+const GITHUB_ACTIONS_LOGIN: &str = "github-action";
+
+/// The subject of every API-token identity: tokens are interchangeable and must not be logged.
+const API_TOKEN_SUBJECT: &str = "api-token";
+
+const NOTHING_CONFIGURED: &str =
+    "no credentials are configured: set basic_user and basic_password, or api_tokens";
+const BASIC_NOT_ENABLED: &str = "Basic authentication is not enabled on this server";
+const GITHUB_ACTIONS_OIDC_NOT_ENABLED: &str =
+    "GitHub Actions OIDC login is not enabled on this server";
+/// Deliberately the same for an unknown user and a wrong password, so the answer does not
+/// tell a guesser which user names exist.
+const WRONG_USER_OR_PASSWORD: &str = "wrong user name or password";
+const BEARER_NOT_ENABLED: &str = "Bearer tokens are not enabled on this server";
+const UNKNOWN_BEARER_TOKEN: &str = "unknown bearer token";
+const OIDC_TOKENS_NOT_ACCEPTED: &str =
+    "OIDC tokens are not accepted yet: oidc_audience is not configured";
+
+/// Decides who the client is. `authorization` is the raw `Authorization` header, if present.
+pub fn verify(config: &AuthConfig, authorization: Option<&[u8]>) -> Result<Identity, Denial> {
+    // Checked before the header: a server that accepts nothing must answer "unavailable", not
+    // "wrong credentials, try again", or clients would retry forever against a misconfiguration.
+    if !config.accepts_anything() {
+        return Err(Denial::Unavailable(NOTHING_CONFIGURED.to_owned()));
+    }
+    let raw_header = authorization.ok_or(Denial::Missing)?;
+    match parse_authorization(raw_header).map_err(denial_for_unparsable_header)? {
+        PresentedCredentials::Basic { user, password } => verify_basic(config, user, &password),
+        PresentedCredentials::Bearer(token) => verify_bearer(config, &token),
+    }
+}
+
+/// An unsupported scheme is a well-formed header this server does not accept (401, so the
+/// client may retry with Basic or Bearer); everything else is a broken header (400).
+fn denial_for_unparsable_header(error: AuthorizationError) -> Denial {
+    match error {
+        AuthorizationError::UnsupportedScheme(_) | AuthorizationError::UnknownSingleWord => {
+            Denial::Rejected(error.to_string())
+        }
+        _ => Denial::Malformed(error.to_string()),
+    }
+}
+
+fn verify_basic(config: &AuthConfig, user: String, password: &Secret) -> Result<Identity, Denial> {
+    let configured_login = config.basic_login();
+
+    let github_actions_login_configured =
+        configured_login.is_some_and(|login| login.user.expose() == GITHUB_ACTIONS_LOGIN);
+    if user == GITHUB_ACTIONS_LOGIN && !github_actions_login_configured {
+        // A later issue adds the GitHub Actions OIDC verifier here: the password is then the
+        // workflow's OIDC token, checked against oidc_audience instead of basic_password.
+        return Err(Denial::Rejected(GITHUB_ACTIONS_OIDC_NOT_ENABLED.to_owned()));
+    }
+
+    let Some(login) = configured_login else {
+        return Err(Denial::Rejected(BASIC_NOT_ENABLED.to_owned()));
+    };
+    // Both comparisons always run and are combined without branching, so an unknown user and
+    // a wrong password take the same path and the same time.
+    let user_matches = login.user.constant_time_eq_choice(user.as_bytes());
+    let password_matches = login
+        .password
+        .constant_time_eq_choice(password.expose().as_bytes());
+    if bool::from(user_matches & password_matches) {
+        Ok(Identity {
+            method: Method::Basic,
+            subject: user,
+        })
+    } else {
+        Err(Denial::Rejected(WRONG_USER_OR_PASSWORD.to_owned()))
+    }
+}
+
+fn verify_bearer(config: &AuthConfig, token: &Secret) -> Result<Identity, Denial> {
+    let configured_tokens = config.api_tokens();
+    // Every configured token is compared, with no early exit on a match, so the time taken
+    // does not reveal which token (if any) matched.
+    let any_token_matches =
+        configured_tokens
+            .iter()
+            .fold(Choice::from(0), |matched, configured| {
+                matched | configured.constant_time_eq_choice(token.expose().as_bytes())
+            });
+    if bool::from(any_token_matches) {
+        return Ok(Identity {
+            method: Method::ApiToken,
+            subject: API_TOKEN_SUBJECT.to_owned(),
+        });
+    }
+    // Only the presented token's shape is inspected past this point, which reveals nothing
+    // about the configured tokens.
+    let message = if has_jwt_shape(token.expose()) {
+        OIDC_TOKENS_NOT_ACCEPTED
+    } else if configured_tokens.is_empty() {
+        BEARER_NOT_ENABLED
+    } else {
+        UNKNOWN_BEARER_TOKEN
+    };
+    Err(Denial::Rejected(message.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::STANDARD as STANDARD_BASE64;
+    use base64::Engine as _;
+
+    use super::*;
+
+    const TOKEN_A: &str = "token-aaaaaaaaaaaaaaaa";
+    const TOKEN_B: &str = "token-bbbbbbbbbbbbbbbb";
+    const TOKEN_C: &str = "token-cccccccccccccccc";
+    const JWT_SHAPED: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0.c2lnbmF0dXJl";
+
+    fn config(basic_user: &str, basic_password: &str, api_tokens: &str) -> AuthConfig {
+        AuthConfig::from_settings(basic_user, basic_password, api_tokens).unwrap()
+    }
+
+    fn basic_header(user: &str, password: &str) -> Vec<u8> {
+        format!(
+            "Basic {}",
+            STANDARD_BASE64.encode(format!("{user}:{password}"))
+        )
+        .into_bytes()
+    }
+
+    fn bearer_header(token: &str) -> Vec<u8> {
+        format!("Bearer {token}").into_bytes()
+    }
+
+    fn rejected(message: &str) -> Result<Identity, Denial> {
+        Err(Denial::Rejected(message.to_owned()))
+    }
+
+    /// Asserts that neither the message nor the Debug form of the denial mentions `secret`.
+    fn assert_does_not_echo(result: &Result<Identity, Denial>, secret: &str) {
+        let denial = result.as_ref().unwrap_err();
+        assert!(!denial.to_string().contains(secret), "{denial}");
+        assert!(!format!("{denial:?}").contains(secret), "{denial:?}");
+    }
+
+    #[test]
+    fn nothing_configured_is_unavailable_whatever_the_header() {
+        let nothing = config("", "", "");
+        let expected = Err(Denial::Unavailable(
+            "no credentials are configured: set basic_user and basic_password, or api_tokens"
+                .to_owned(),
+        ));
+        assert_eq!(verify(&nothing, None), expected);
+        assert_eq!(
+            verify(&nothing, Some(&basic_header("alice", "pw"))),
+            expected
+        );
+        assert_eq!(verify(&nothing, Some(b"garbage \xff")), expected);
+        assert_eq!(verify(&nothing, Some(&bearer_header(TOKEN_A))), expected);
+    }
+
+    #[test]
+    fn missing_header_on_configured_server_is_missing() {
+        assert_eq!(
+            verify(&config("alice", "pw", ""), None),
+            Err(Denial::Missing)
+        );
+        assert_eq!(verify(&config("", "", TOKEN_A), None), Err(Denial::Missing));
+    }
+
+    #[test]
+    fn missing_message_says_what_to_send() {
+        let message = Denial::Missing.to_string();
+        assert!(
+            message.contains("Basic") && message.contains("Bearer"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn correct_basic_login_identifies_the_user() {
+        let result = verify(
+            &config("alice", "wonderland", ""),
+            Some(&basic_header("alice", "wonderland")),
+        );
+        let expected = Identity {
+            method: Method::Basic,
+            subject: "alice".to_owned(),
+        };
+        assert_eq!(result, Ok(expected));
+    }
+
+    #[test]
+    fn lowercase_basic_scheme_is_accepted() {
+        let header = format!("basic {}", STANDARD_BASE64.encode("alice:wonderland"));
+        let result = verify(&config("alice", "wonderland", ""), Some(header.as_bytes()));
+        assert_eq!(result.map(|identity| identity.method), Ok(Method::Basic));
+    }
+
+    #[test]
+    fn password_with_colons_is_compared_whole() {
+        let server = config("alice", "won:der:land", "");
+        assert!(verify(&server, Some(&basic_header("alice", "won:der:land"))).is_ok());
+        assert_eq!(
+            verify(&server, Some(&basic_header("alice", "won"))),
+            rejected(WRONG_USER_OR_PASSWORD)
+        );
+    }
+
+    #[test]
+    fn unknown_user_and_wrong_password_are_rejected_alike() {
+        let server = config("alice", "wonderland", "");
+        let unknown_user = verify(&server, Some(&basic_header("mallory", "wonderland")));
+        let wrong_password = verify(&server, Some(&basic_header("alice", "guess-password")));
+        let both_wrong = verify(&server, Some(&basic_header("mallory", "guess-password")));
+        assert_eq!(unknown_user, rejected("wrong user name or password"));
+        assert_eq!(wrong_password, unknown_user);
+        assert_eq!(both_wrong, unknown_user);
+        assert_does_not_echo(&wrong_password, "guess-password");
+        assert_does_not_echo(&unknown_user, "wonderland");
+    }
+
+    #[test]
+    fn user_name_comparison_is_exact() {
+        let server = config("alice", "wonderland", "");
+        assert_eq!(
+            verify(&server, Some(&basic_header("Alice", "wonderland"))),
+            rejected(WRONG_USER_OR_PASSWORD)
+        );
+        assert_eq!(
+            verify(&server, Some(&basic_header("alice2", "wonderland"))),
+            rejected(WRONG_USER_OR_PASSWORD)
+        );
+    }
+
+    #[test]
+    fn basic_when_only_tokens_are_configured_is_rejected() {
+        let result = verify(&config("", "", TOKEN_A), Some(&basic_header("alice", "pw")));
+        assert_eq!(
+            result,
+            rejected("Basic authentication is not enabled on this server")
+        );
+    }
+
+    #[test]
+    fn github_action_login_is_reserved_for_oidc() {
+        let expected = rejected("GitHub Actions OIDC login is not enabled on this server");
+        let header = basic_header("github-action", JWT_SHAPED);
+        assert_eq!(
+            verify(&config("alice", "wonderland", ""), Some(&header)),
+            expected
+        );
+        assert_eq!(verify(&config("", "", TOKEN_A), Some(&header)), expected);
+        assert_does_not_echo(&expected, JWT_SHAPED);
+    }
+
+    #[test]
+    fn github_action_login_works_when_configured_literally() {
+        let server = config("github-action", "wonderland", "");
+        let result = verify(&server, Some(&basic_header("github-action", "wonderland")));
+        assert_eq!(
+            result,
+            Ok(Identity {
+                method: Method::Basic,
+                subject: "github-action".to_owned(),
+            })
+        );
+        assert_eq!(
+            verify(&server, Some(&basic_header("github-action", "wrong"))),
+            rejected(WRONG_USER_OR_PASSWORD)
+        );
+    }
+
+    #[test]
+    fn every_configured_token_is_accepted() {
+        let server = config("", "", &format!("{TOKEN_A},{TOKEN_B},{TOKEN_C}"));
+        for token in [TOKEN_A, TOKEN_B, TOKEN_C] {
+            let result = verify(&server, Some(&bearer_header(token)));
+            assert_eq!(
+                result,
+                Ok(Identity {
+                    method: Method::ApiToken,
+                    subject: "api-token".to_owned(),
+                }),
+                "{token}"
+            );
+        }
+    }
+
+    #[test]
+    fn uppercase_bearer_scheme_is_accepted() {
+        let header = format!("BEARER {TOKEN_A}");
+        let result = verify(&config("", "", TOKEN_A), Some(header.as_bytes()));
+        assert_eq!(result.map(|identity| identity.method), Ok(Method::ApiToken));
+    }
+
+    #[test]
+    fn unknown_bearer_token_is_rejected_without_echoing_it() {
+        let server = config("", "", &format!("{TOKEN_A},{TOKEN_B}"));
+        let guess = "guess-token-0123456789";
+        let result = verify(&server, Some(&bearer_header(guess)));
+        assert_eq!(result, rejected("unknown bearer token"));
+        assert_does_not_echo(&result, guess);
+    }
+
+    #[test]
+    fn near_misses_of_a_token_are_rejected() {
+        let server = config("", "", TOKEN_A);
+        let prefix = &TOKEN_A[..TOKEN_A.len() - 1];
+        let extended = format!("{TOKEN_A}x");
+        for near_miss in [prefix, extended.as_str()] {
+            assert_eq!(
+                verify(&server, Some(&bearer_header(near_miss))),
+                rejected(UNKNOWN_BEARER_TOKEN),
+                "{near_miss}"
+            );
+        }
+    }
+
+    #[test]
+    fn bearer_when_no_tokens_are_configured_is_rejected() {
+        let result = verify(&config("alice", "pw", ""), Some(&bearer_header(TOKEN_A)));
+        assert_eq!(
+            result,
+            rejected("Bearer tokens are not enabled on this server")
+        );
+    }
+
+    #[test]
+    fn jwt_shaped_bearer_gets_the_oidc_message() {
+        let expected =
+            rejected("OIDC tokens are not accepted yet: oidc_audience is not configured");
+        let header = bearer_header(JWT_SHAPED);
+        assert_eq!(verify(&config("", "", TOKEN_A), Some(&header)), expected);
+        assert_eq!(verify(&config("alice", "pw", ""), Some(&header)), expected);
+        assert_does_not_echo(&expected, JWT_SHAPED);
+    }
+
+    #[test]
+    fn jwt_shaped_api_token_is_still_an_api_token() {
+        let jwt_shaped_token = "aaaaaaaaaa.bbbbbbbbbb.cccccccccc";
+        let result = verify(
+            &config("", "", jwt_shaped_token),
+            Some(&bearer_header(jwt_shaped_token)),
+        );
+        assert_eq!(result.map(|identity| identity.method), Ok(Method::ApiToken));
+    }
+
+    #[test]
+    fn unparsable_headers_are_malformed() {
+        let server = config("alice", "wonderland", TOKEN_A);
+        let oversized = vec![b'a'; 8193];
+        let cases: [(&[u8], &str); 5] = [
+            (&oversized, "Authorization header is larger than 8192 bytes"),
+            (b"Basic YWxpY2U6d29uZGVybGFuZA", "base64"),
+            (b"Bearer abc \xff", "UTF-8"),
+            (b"Bearer", "empty"),
+            (b"Bearer two words", "spaces"),
+        ];
+        for (header, expected_fragment) in cases {
+            match verify(&server, Some(header)) {
+                Err(Denial::Malformed(message)) => {
+                    assert!(message.contains(expected_fragment), "{message}");
+                }
+                other => {
+                    panic!("expected Malformed containing {expected_fragment:?}, got {other:?}")
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unsupported_scheme_is_rejected_naming_only_the_scheme() {
+        let server = config("alice", "wonderland", "");
+        let result = verify(
+            &server,
+            Some(b"Digest username=\"alice\", response=\"d2f4ab\""),
+        );
+        assert_eq!(
+            result,
+            rejected("unsupported authorization scheme 'Digest'; use Basic or Bearer")
+        );
+        assert_does_not_echo(&result, "d2f4ab");
+    }
+
+    #[test]
+    fn bare_token_without_scheme_is_rejected_without_echoing_it() {
+        let result = verify(&config("", "", TOKEN_A), Some(TOKEN_A.as_bytes()));
+        assert!(matches!(result, Err(Denial::Rejected(_))), "{result:?}");
+        assert_does_not_echo(&result, TOKEN_A);
+    }
+
+    #[test]
+    fn identities_and_denials_never_contain_secrets() {
+        let password = "wonderland-password";
+        let server = config("alice", password, TOKEN_A);
+
+        let basic = verify(&server, Some(&basic_header("alice", password))).unwrap();
+        assert!(!format!("{basic:?}").contains(password), "{basic:?}");
+        let bearer = verify(&server, Some(&bearer_header(TOKEN_A))).unwrap();
+        assert!(!format!("{bearer:?}").contains(TOKEN_A), "{bearer:?}");
+
+        let wrong_password = verify(&server, Some(&basic_header("alice", "not-the-password")));
+        assert_does_not_echo(&wrong_password, "not-the-password");
+        assert_does_not_echo(&wrong_password, password);
+        let wrong_token = verify(&server, Some(&bearer_header("token-zzzzzzzzzzzzzzzz")));
+        assert_does_not_echo(&wrong_token, "token-zzzzzzzzzzzzzzzz");
+        assert_does_not_echo(&wrong_token, TOKEN_A);
+    }
+}

@@ -1,7 +1,7 @@
 //! The Terraform/OpenTofu module registry protocol: service discovery, version listing and
 //! download locations.
 
-use component_http::{not_implemented, require_identity};
+use component_http::{not_implemented, plain_text, require_identity};
 use spin_sdk::http::{IntoResponse, Params, Request, Response, Router};
 use spin_sdk::http_component;
 
@@ -14,6 +14,7 @@ fn handle(request: Request) -> impl IntoResponse {
         "/v1/modules/:namespace/:name/:provider/:version/download",
         module_download,
     );
+    router.get("/v1/modules/*", unknown_module_path);
     router.handle(request)
 }
 
@@ -31,6 +32,15 @@ fn module_versions(request: Request, _params: Params) -> Response {
         return denied;
     }
     not_implemented("listing module versions")
+}
+
+/// Everything under `/v1/modules/` is protected, even paths that lead nowhere: a client without
+/// credentials learns nothing about which modules exist.
+fn unknown_module_path(request: Request, _params: Params) -> Response {
+    if let Err(denied) = require_identity(&request) {
+        return denied;
+    }
+    plain_text(404, "no such module registry endpoint")
 }
 
 fn module_download(request: Request, _params: Params) -> Response {

@@ -1,0 +1,43 @@
+# wharf's two everyday commands (see README.md):
+#   make run    serve the sample registry on http://127.0.0.1:3000 with wharf-host
+#   make test   build everything and run every test (what CI runs)
+#
+# Build output goes to $(CARGO_TARGET_DIR) when set (CI keeps it outside the clone); spin.toml
+# names the components under ./target/wasm32-wasip2/release, so they are copied there.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+WASM_OUT := $(TARGET_DIR)/wasm32-wasip2/release
+WASM_DIR := target/wasm32-wasip2/release
+COMPONENTS := auth health terraform-discovery module-archives apt-metadata apt-packages
+TEST_COMPONENTS := host-probe
+LISTEN ?= 127.0.0.1:3000
+
+# Sample credentials for `make run` only; a real deployment sets its own (README.md).
+SAMPLE_ENV := SPIN_VARIABLE_BASIC_USER=$${SPIN_VARIABLE_BASIC_USER:-wharf} \
+	SPIN_VARIABLE_BASIC_PASSWORD=$${SPIN_VARIABLE_BASIC_PASSWORD:-wharf-sample-password} \
+	SPIN_VARIABLE_API_TOKENS=$${SPIN_VARIABLE_API_TOKENS:-wharf-sample-token-0123456789} \
+	SPIN_VARIABLE_URL_SIGNING_KEY=$${SPIN_VARIABLE_URL_SIGNING_KEY:-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
+
+.PHONY: build components host run test
+
+build: components host
+
+components:
+	$(CARGO) build --target wasm32-wasip2 --release $(addprefix -p ,$(COMPONENTS) $(TEST_COMPONENTS))
+	@mkdir -p $(WASM_DIR)
+	@if [ "$(abspath $(WASM_OUT))" != "$(abspath $(WASM_DIR))" ]; then \
+		cp $(foreach c,$(COMPONENTS) $(TEST_COMPONENTS),$(WASM_OUT)/$(subst -,_,$(c)).wasm) $(WASM_DIR)/; \
+	fi
+
+host:
+	$(CARGO) build --release -p wharf-host
+
+run: build
+	$(SAMPLE_ENV) $(TARGET_DIR)/release/wharf-host up --listen $(LISTEN) --from spin.toml
+
+# Release is also the test profile (debug assertions stay on, see Cargo.toml): wasmtime is then
+# compiled once, and the JIT that compiles the components is fast.
+test: build
+	$(CARGO) test --release

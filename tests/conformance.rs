@@ -1,0 +1,173 @@
+//! Walks spin.toml: every route is served by the component it names, every component is
+//! reached (by a route or as a dependency), every dependency is composed in, and every
+//! variable is exercised by a named test that sets it.
+
+use std::collections::BTreeSet;
+
+use base64::Engine;
+use end_to_end::paths::repository_root;
+use end_to_end::wharf_host::wharf_manifest;
+use end_to_end::WharfHost;
+
+/// Which test exercises each application variable. The conformance test checks that the named
+/// function exists in the named file and that its body names the variable.
+const VARIABLE_COVERAGE: &[(&str, &str, &str)] = &[
+    ("basic_user", "tests/foundation.rs", "a_half_configured_basic_account_is_reported_not_ignored"),
+    ("basic_password", "tests/foundation.rs", "password_with_colon_is_accepted"),
+    ("api_tokens", "tests/foundation.rs", "configured_wharf"),
+    ("url_signing_key", "tests/foundation.rs", "missing_url_signing_key_refuses_to_start"),
+];
+
+fn manifest() -> toml::Table {
+    let text = std::fs::read_to_string(wharf_manifest()).expect("read spin.toml");
+    text.parse().expect("spin.toml is TOML")
+}
+
+fn table<'t>(value: &'t toml::Table, key: &str) -> &'t toml::Table {
+    value
+        .get(key)
+        .and_then(toml::Value::as_table)
+        .unwrap_or_else(|| panic!("spin.toml has no [{key}] table"))
+}
+
+fn routes(manifest: &toml::Table) -> Vec<(String, String)> {
+    manifest["trigger"]["http"]
+        .as_array()
+        .expect("[[trigger.http]]")
+        .iter()
+        .map(|trigger| {
+            (
+                trigger["route"].as_str().expect("route").to_owned(),
+                trigger["component"].as_str().expect("component").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A concrete request path for a route: wildcards get a path below them.
+fn path_for(route: &str) -> String {
+    match route.strip_suffix("/...") {
+        Some(prefix) => format!("{prefix}/conformance/probe"),
+        None => route.to_owned(),
+    }
+}
+
+#[test]
+fn every_route_is_served_by_the_component_it_names() {
+    let manifest = manifest();
+    let state = tempfile::tempdir().expect("state dir");
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("basic_user", "conformance"),
+            ("basic_password", "conformance-password"),
+            ("url_signing_key", "conformance-signing-key"),
+        ],
+    );
+    let credentials = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("conformance:conformance-password")
+    );
+    for (route, component) in routes(&manifest) {
+        let path = path_for(&route);
+        let response = wharf.get_with(&path, &[("Authorization", credentials.as_bytes())]);
+        assert!(
+            !response.text().contains("no route matches"),
+            "{route}: {}",
+            response.text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let log = wharf.log();
+        let line = log
+            .iter()
+            .rev()
+            .find(|line| line.starts_with(&format!("GET {path} ")))
+            .unwrap_or_else(|| panic!("no log line for {path}"));
+        assert!(
+            line.ends_with(&format!(" {component}")),
+            "{route} should be served by {component}: {line}"
+        );
+    }
+}
+
+#[test]
+fn every_component_is_reached_and_every_dependency_is_composed() {
+    let manifest = manifest();
+    let components = table(&manifest, "component");
+    let routed: BTreeSet<String> = routes(&manifest).into_iter().map(|(_, c)| c).collect();
+    let mut dependency_sources = BTreeSet::new();
+    let state = tempfile::tempdir().expect("state dir");
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[("api_tokens", "conformance-token-0123"), ("url_signing_key", "k")],
+    );
+
+    for (id, component) in components {
+        let Some(dependencies) = component.get("dependencies").and_then(toml::Value::as_table) else {
+            continue;
+        };
+        assert!(routed.contains(id), "component {id} has dependencies but no route");
+        assert_eq!(
+            component.get("dependencies_inherit_configuration").and_then(toml::Value::as_bool),
+            Some(true),
+            "{id}: the verifier reads the parent's variables"
+        );
+        for (import, source) in dependencies {
+            let path = source["path"].as_str().expect("path form");
+            dependency_sources.insert(path.to_owned());
+            assert_eq!(import, "wharf:auth/verifier", "{id}");
+            // Composed: the component's protected route answers with the verifier's verdict.
+            let route = routes(&manifest)
+                .into_iter()
+                .find(|(route, owner)| owner == id && route.ends_with("/..."))
+                .map(|(route, _)| route)
+                .unwrap_or_else(|| panic!("{id} has no wildcard route to probe"));
+            let path = path_for(&route);
+            let refused = wharf.get(&path);
+            assert_eq!(refused.status, 401, "{id} {path}: {}", refused.text());
+            let admitted = wharf.get_with(&path, &[("Authorization", b"Bearer conformance-token-0123")]);
+            assert_ne!(admitted.status, 401, "{id} {path}: {}", admitted.text());
+        }
+    }
+
+    for (id, component) in components {
+        let source = component["source"].as_str().expect("source");
+        assert!(
+            routed.contains(id) || dependency_sources.contains(source),
+            "component {id} is neither routed nor a dependency"
+        );
+        assert!(
+            component.get("build").is_some(),
+            "component {id} has no [build]: spin build would not build it"
+        );
+    }
+}
+
+#[test]
+fn every_variable_is_exercised_by_a_named_test() {
+    let manifest = manifest();
+    let declared: BTreeSet<&String> = table(&manifest, "variables").keys().collect();
+    let covered: BTreeSet<&str> = VARIABLE_COVERAGE.iter().map(|(name, _, _)| *name).collect();
+    let uncovered: Vec<&&String> = declared
+        .iter()
+        .filter(|name| !covered.contains(name.as_str()))
+        .collect();
+    assert!(uncovered.is_empty(), "variables no test exercises: {uncovered:?}");
+
+    for (variable, file, function) in VARIABLE_COVERAGE {
+        assert!(declared.contains(&variable.to_string()), "{variable} is not in spin.toml");
+        let source = std::fs::read_to_string(repository_root().join(file))
+            .unwrap_or_else(|error| panic!("{file}: {error}"));
+        let start = source
+            .find(&format!("fn {function}("))
+            .unwrap_or_else(|| panic!("{file} has no fn {function}"));
+        let body = &source[start..];
+        let end = body[1..].find("\nfn ").or_else(|| body[1..].find("\n#[test]")).unwrap_or(body.len() - 1);
+        assert!(
+            body[..=end].contains(&format!("\"{variable}\"")),
+            "{file}::{function} does not set {variable}"
+        );
+    }
+}

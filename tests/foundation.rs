@@ -1,0 +1,217 @@
+//! wharf's spin.toml under wharf-host: public and protected routes, Basic and Bearer
+//! credentials through the composed `wharf:auth/verifier`, and fail-closed configuration.
+
+use base64::Engine;
+use end_to_end::wharf_host::wharf_manifest;
+use end_to_end::WharfHost;
+
+const USER: &str = "fleet";
+const PASSWORD: &str = "correct horse battery staple";
+const TOKEN: &str = "tf-token-0123456789abcdef";
+const SIGNING_KEY: &str = "test-url-signing-key-0123456789";
+
+/// Routes that need credentials, one per protected endpoint of the architecture.
+const PROTECTED: &[&str] = &[
+    "/v1/modules/acme/proxmox-vm/proxmox/versions",
+    "/v1/modules/acme/proxmox-vm/proxmox/1.2.0/download",
+    "/archive/acme/proxmox-vm/abc.tar.gz",
+    "/dists/stable/InRelease",
+    "/pool/main/h/hello/hello_1.0_amd64.deb",
+];
+
+fn basic(user: &str, password: &str) -> Vec<u8> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {encoded}").into_bytes()
+}
+
+fn bearer(token: &str) -> Vec<u8> {
+    format!("Bearer {token}").into_bytes()
+}
+
+fn configured_wharf() -> (WharfHost, tempfile::TempDir) {
+    let state = tempfile::tempdir().expect("state dir");
+    let host = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("basic_user", USER),
+            ("basic_password", PASSWORD),
+            ("api_tokens", &format!("other-token-aaaaaaaaaaaa, {TOKEN}")),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    (host, state)
+}
+
+#[test]
+fn public_routes_answer_without_credentials() {
+    let (wharf, _state) = configured_wharf();
+    let health = wharf.get("/health");
+    assert_eq!(health.status, 200, "{}", health.text());
+    assert_eq!(health.text(), "ok\n");
+
+    let discovery = wharf.get("/.well-known/terraform.json");
+    assert_eq!(discovery.status, 200);
+    assert_eq!(discovery.header("content-type"), Some("application/json"));
+    assert_eq!(discovery.text(), r#"{"modules.v1":"/v1/modules/"}"#);
+
+    // Not implemented yet, but public: never a 401.
+    let key = wharf.get("/public.key");
+    assert_ne!(key.status, 401, "{}", key.text());
+}
+
+#[test]
+fn protected_routes_refuse_missing_credentials_with_a_challenge() {
+    let (wharf, _state) = configured_wharf();
+    for path in PROTECTED {
+        let response = wharf.get(path);
+        assert_eq!(response.status, 401, "{path}: {}", response.text());
+        let challenge = response.header("www-authenticate").unwrap_or_default();
+        assert!(challenge.contains("Basic realm="), "{path}: {challenge}");
+        assert!(challenge.contains("Bearer realm="), "{path}: {challenge}");
+        assert!(!response.body.is_empty(), "{path}: a 401 carries its reason");
+    }
+}
+
+#[test]
+fn basic_and_bearer_credentials_pass_the_gate_on_every_protected_route() {
+    let (wharf, _state) = configured_wharf();
+    for path in PROTECTED {
+        for authorization in [basic(USER, PASSWORD), bearer(TOKEN), bearer("other-token-aaaaaaaaaaaa")] {
+            let response = wharf.get_with(path, &[("Authorization", &authorization)]);
+            assert_eq!(
+                response.status, 501,
+                "{path}: past the gate, the route says what is missing: {}",
+                response.text()
+            );
+            assert!(response.text().contains("not implemented yet"), "{path}");
+        }
+    }
+}
+
+#[test]
+fn wrong_credentials_are_refused_the_same_way() {
+    let (wharf, _state) = configured_wharf();
+    let path = "/dists/stable/InRelease";
+    let wrong_password = wharf.get_with(path, &[("Authorization", &basic(USER, "wrong"))]);
+    let unknown_user = wharf.get_with(path, &[("Authorization", &basic("mallory", PASSWORD))]);
+    let wrong_token = wharf.get_with(path, &[("Authorization", &bearer("tf-token-not-the-right-one"))]);
+    for response in [&wrong_password, &unknown_user, &wrong_token] {
+        assert_eq!(response.status, 401, "{}", response.text());
+        assert!(response.header("www-authenticate").is_some());
+    }
+    // An unknown user and a wrong password are indistinguishable to the client.
+    assert_eq!(wrong_password.text(), unknown_user.text());
+}
+
+#[test]
+fn malformed_authorization_headers_get_400_with_a_reason() {
+    let (wharf, _state) = configured_wharf();
+    let path = "/pool/main/h/hello/hello_1.0_amd64.deb";
+    let oversized = format!("Bearer {}", "a".repeat(9000));
+    let cases: [(&str, &[u8]); 5] = [
+        ("bad base64", b"Basic !!!not-base64!!!"),
+        ("no colon", b"Basic Zm9vYmFy"),
+        ("empty bearer", b"Bearer "),
+        ("non-UTF-8", b"Basic \xff\xfe"),
+        ("oversized", oversized.as_bytes()),
+    ];
+    for (case, header) in cases {
+        let response = wharf.get_with(path, &[("Authorization", header)]);
+        assert_eq!(response.status, 400, "{case}: {}", response.text());
+        assert!(response.text().trim().len() > 10, "{case}: reason in body");
+        assert!(
+            response.header("www-authenticate").is_none(),
+            "{case}: a malformed request is not a challenge"
+        );
+    }
+}
+
+#[test]
+fn password_with_colon_is_accepted() {
+    let state = tempfile::tempdir().expect("state dir");
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("basic_user", USER),
+            ("basic_password", "with:colons:inside"),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let response = wharf.get_with(
+        "/dists/stable/Release",
+        &[("Authorization", &basic(USER, "with:colons:inside"))],
+    );
+    assert_eq!(response.status, 501, "{}", response.text());
+}
+
+#[test]
+fn without_any_configured_credentials_protected_routes_fail_closed() {
+    let state = tempfile::tempdir().expect("state dir");
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[("url_signing_key", SIGNING_KEY)],
+    );
+    // Even a request that carries credentials is not let in: nothing is configured to accept.
+    let response = wharf.get_with(
+        "/dists/stable/InRelease",
+        &[("Authorization", &basic("admin", "admin"))],
+    );
+    assert_eq!(response.status, 503, "{}", response.text());
+    assert!(response.text().contains("basic_user"), "{}", response.text());
+    assert_eq!(wharf.get("/health").status, 200, "public routes still answer");
+}
+
+#[test]
+fn a_half_configured_basic_account_is_reported_not_ignored() {
+    let state = tempfile::tempdir().expect("state dir");
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[("basic_user", USER), ("url_signing_key", SIGNING_KEY)],
+    );
+    let response = wharf.get_with(
+        "/dists/stable/InRelease",
+        &[("Authorization", &basic(USER, ""))],
+    );
+    assert_eq!(response.status, 503, "{}", response.text());
+    assert!(response.text().contains("basic_password"), "{}", response.text());
+}
+
+#[test]
+fn missing_url_signing_key_refuses_to_start() {
+    let state = tempfile::tempdir().expect("state dir");
+    let failure = WharfHost::try_start(&wharf_manifest(), state.path(), &[])
+        .err()
+        .expect("url_signing_key is required");
+    assert!(failure.contains("SPIN_VARIABLE_URL_SIGNING_KEY"), "{failure}");
+}
+
+#[test]
+fn the_request_log_has_one_line_per_request_and_no_credentials() {
+    let (wharf, _state) = configured_wharf();
+    wharf.get_with("/dists/stable/Release", &[("Authorization", &basic(USER, PASSWORD))]);
+    wharf.get_with("/v1/modules/a/b/c/versions", &[("Authorization", &bearer(TOKEN))]);
+    wharf.get_with("/dists/stable/Release", &[("Authorization", &basic(USER, "guessed-password"))]);
+    wharf.get("/archive/x.tar.gz?signature=secret-looking-signature&expires=1");
+    // The log thread may lag the response by a moment.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = wharf.log().join("\n");
+    assert!(log.contains("GET /dists/stable/Release 501 "), "{log}");
+    assert!(log.contains("GET /v1/modules/a/b/c/versions 501 "), "{log}");
+    assert!(log.contains("GET /dists/stable/Release 401 "), "{log}");
+    assert!(log.contains("ms apt-metadata"), "duration and component: {log}");
+    let encoded_password = String::from_utf8(basic(USER, PASSWORD)).unwrap();
+    for secret in [
+        PASSWORD,
+        "guessed-password",
+        TOKEN,
+        encoded_password.trim_start_matches("Basic "),
+        SIGNING_KEY,
+        "secret-looking-signature",
+    ] {
+        assert!(!log.contains(secret), "the log leaks {secret:?}:\n{log}");
+    }
+}

@@ -1,0 +1,11 @@
+//! Harness for wharf's end-to-end tests: starts the real `wharf-host` binary on a manifest
+//! (spin.toml, or a test manifest) on a free loopback port and speaks HTTP to it.
+//!
+//! The binaries and wasm components must be built first; `make test` does that.
+
+pub mod http_client;
+pub mod paths;
+pub mod wharf_host;
+
+pub use http_client::{request, HttpResponse};
+pub use wharf_host::WharfHost;

@@ -1,0 +1,471 @@
+//! A fake GitHub for end-to-end tests, behaving like GitHub where wharf depends on it:
+//! private repositories answer 404 without a valid token, lists paginate with `Link`, every API
+//! answer carries rate-limit headers, archives and release assets redirect (302) to a second
+//! host that refuses requests carrying `Authorization`, and App installation tokens are issued
+//! only for a JWT signed with the App's key.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use rsa::pkcs1v15::{Signature, VerifyingKey};
+use rsa::signature::Verifier;
+use rsa::RsaPublicKey;
+use sha2::Sha256;
+
+#[derive(Default, Clone)]
+pub struct FakeRepository {
+    pub private: bool,
+    /// (tag name, commit sha), in the order GitHub lists them.
+    pub tags: Vec<(String, String)>,
+    /// Archive bytes by commit sha (what codeload serves for tarball/{sha}).
+    pub tarballs: HashMap<String, Vec<u8>>,
+    /// When set, the tags endpoint answers 200 with this body instead of JSON.
+    pub garbage_tags: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct FakeApp {
+    pub app_id: String,
+    pub installation_id: String,
+    pub public_key: RsaPublicKey,
+}
+
+/// One request the fake received.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub host: &'static str,
+    pub method: String,
+    pub path: String,
+    pub authorization: Option<String>,
+}
+
+#[derive(Default)]
+struct State {
+    repositories: HashMap<String, FakeRepository>,
+    tokens: Vec<String>,
+    app: Option<FakeApp>,
+    installation_tokens: Vec<(String, u64)>,
+    rate_limited: bool,
+    calls: Vec<Call>,
+}
+
+#[derive(Clone)]
+pub struct FakeGitHub {
+    state: Arc<Mutex<State>>,
+    pub api: SocketAddr,
+    pub downloads: SocketAddr,
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
+}
+
+impl FakeGitHub {
+    pub fn start() -> Self {
+        let api_listener = TcpListener::bind("127.0.0.1:0").expect("bind fake api");
+        let downloads_listener = TcpListener::bind("127.0.0.1:0").expect("bind fake downloads");
+        let fake = FakeGitHub {
+            state: Arc::default(),
+            api: api_listener.local_addr().expect("address"),
+            downloads: downloads_listener.local_addr().expect("address"),
+        };
+        for (listener, host) in [(api_listener, "api"), (downloads_listener, "downloads")] {
+            let fake = fake.clone();
+            std::thread::spawn(move || {
+                for stream in listener.incoming().map_while(Result::ok) {
+                    let fake = fake.clone();
+                    std::thread::spawn(move || fake.serve(stream, host));
+                }
+            });
+        }
+        fake
+    }
+
+    pub fn api_url(&self) -> String {
+        format!("http://{}", self.api)
+    }
+
+    pub fn downloads_url(&self) -> String {
+        format!("http://{}", self.downloads)
+    }
+
+    pub fn add_repository(&self, full_name: &str, repository: FakeRepository) {
+        self.lock().repositories.insert(full_name.to_owned(), repository);
+    }
+
+    pub fn add_token(&self, token: &str) {
+        self.lock().tokens.push(token.to_owned());
+    }
+
+    pub fn set_app(&self, app: FakeApp) {
+        self.lock().app = Some(app);
+    }
+
+    pub fn set_rate_limited(&self, limited: bool) {
+        self.lock().rate_limited = limited;
+    }
+
+    /// Moves a tag to another commit (a rewritten tag).
+    pub fn move_tag(&self, full_name: &str, tag: &str, sha: &str) {
+        let mut state = self.lock();
+        let repository = state.repositories.get_mut(full_name).expect("known repository");
+        for (name, commit) in &mut repository.tags {
+            if name == tag {
+                *commit = sha.to_owned();
+            }
+        }
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.lock().calls.clone()
+    }
+
+    pub fn clear_calls(&self) {
+        self.lock().calls.clear();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().expect("fake GitHub state")
+    }
+
+    fn serve(&self, stream: TcpStream, host: &'static str) {
+        let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).is_err() {
+            return;
+        }
+        let mut parts = request_line.split_whitespace();
+        let method = parts.next().unwrap_or_default().to_owned();
+        let target = parts.next().unwrap_or_default().to_owned();
+        let mut headers = HashMap::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                return;
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
+            }
+        }
+        let length: usize = headers
+            .get("content-length")
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        let _ = reader.read_exact(&mut body);
+        let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+        let authorization = headers.get("authorization").cloned();
+        self.lock().calls.push(Call {
+            host,
+            method: method.clone(),
+            path: path.to_owned(),
+            authorization: authorization.clone(),
+        });
+        let reply = match host {
+            "api" => self.api(&method, path, query, authorization.as_deref()),
+            _ => self.download(path, authorization.as_deref()),
+        };
+        let mut stream = stream;
+        let mut head = format!(
+            "HTTP/1.1 {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+            reply.status,
+            reply.body.len()
+        );
+        for (name, value) in &reply.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(&reply.body);
+    }
+
+    /// Whether the presented token is one GitHub would accept; `Err` for a bad token.
+    fn token_status(&self, authorization: Option<&str>) -> Result<bool, ()> {
+        let Some(value) = authorization else {
+            return Ok(false);
+        };
+        let token = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("token "))
+            .ok_or(())?;
+        let state = self.lock();
+        let valid = state.tokens.iter().any(|known| known == token)
+            || state
+                .installation_tokens
+                .iter()
+                .any(|(known, expires)| known == token && *expires > now());
+        if valid {
+            Ok(true)
+        } else {
+            Err(())
+        }
+    }
+
+    fn api(&self, method: &str, path: &str, query: &str, authorization: Option<&str>) -> Reply {
+        let rate_limited = self.lock().rate_limited;
+        let mut reply = self.api_route(method, path, query, authorization, rate_limited);
+        let remaining = if rate_limited { 0 } else { 4999 };
+        reply.headers.push(("x-ratelimit-limit".into(), "5000".into()));
+        reply.headers.push(("x-ratelimit-remaining".into(), remaining.to_string()));
+        reply.headers.push(("x-ratelimit-reset".into(), (now() + 120).to_string()));
+        reply
+    }
+
+    fn api_route(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        authorization: Option<&str>,
+        rate_limited: bool,
+    ) -> Reply {
+        if rate_limited {
+            return Reply::json(403, r#"{"message":"API rate limit exceeded"}"#);
+        }
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        if let ["app", "installations", id, "access_tokens"] = segments.as_slice() {
+            return if method == "POST" {
+                self.issue_installation_token(id, authorization)
+            } else {
+                Reply::json(404, r#"{"message":"Not Found"}"#)
+            };
+        }
+        let authenticated = match self.token_status(authorization) {
+            Ok(authenticated) => authenticated,
+            Err(()) => return Reply::json(401, r#"{"message":"Bad credentials"}"#),
+        };
+        let ["repos", owner, name, rest @ ..] = segments.as_slice() else {
+            return Reply::json(404, r#"{"message":"Not Found"}"#);
+        };
+        let full_name = format!("{owner}/{name}");
+        let Some(repository) = self.lock().repositories.get(&full_name).cloned() else {
+            return Reply::json(404, r#"{"message":"Not Found"}"#);
+        };
+        if repository.private && !authenticated {
+            return Reply::json(404, r#"{"message":"Not Found"}"#);
+        }
+        match rest {
+            ["tags"] => {
+                if let Some(garbage) = &repository.garbage_tags {
+                    return Reply::json(200, garbage);
+                }
+                self.tags_page(&full_name, &repository, query)
+            }
+            ["tarball", reference] => {
+                let sha = repository
+                    .tags
+                    .iter()
+                    .find(|(tag, sha)| tag == reference || sha == reference)
+                    .map(|(_, sha)| sha.clone());
+                match sha {
+                    Some(sha) => Reply {
+                        status: "302 Found".into(),
+                        headers: vec![(
+                            "Location".into(),
+                            format!("{}/codeload/{full_name}/tar.gz/{sha}", self.downloads_url()),
+                        )],
+                        body: Vec::new(),
+                    },
+                    None => Reply::json(404, r#"{"message":"Not Found"}"#),
+                }
+            }
+            _ => Reply::json(404, r#"{"message":"Not Found"}"#),
+        }
+    }
+
+    fn tags_page(&self, full_name: &str, repository: &FakeRepository, query: &str) -> Reply {
+        let parameter = |name: &str| {
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+                .and_then(|value| value.parse::<usize>().ok())
+        };
+        let per_page = parameter("per_page").unwrap_or(30).clamp(1, 100);
+        let page = parameter("page").unwrap_or(1).max(1);
+        let start = (page - 1) * per_page;
+        let items: Vec<String> = repository
+            .tags
+            .iter()
+            .skip(start)
+            .take(per_page)
+            .map(|(tag, sha)| {
+                format!(
+                    r#"{{"name":"{tag}","commit":{{"sha":"{sha}","url":"{}/repos/{full_name}/commits/{sha}"}},"zipball_url":"","tarball_url":"","node_id":"x"}}"#,
+                    self.api_url()
+                )
+            })
+            .collect();
+        let mut reply = Reply::json(200, &format!("[{}]", items.join(",")));
+        let pages = repository.tags.len().div_ceil(per_page).max(1);
+        let link = |page: usize| {
+            format!(
+                "{}/repos/{full_name}/tags?per_page={per_page}&page={page}",
+                self.api_url()
+            )
+        };
+        let mut links = Vec::new();
+        if page < pages {
+            links.push(format!("<{}>; rel=\"next\"", link(page + 1)));
+            links.push(format!("<{}>; rel=\"last\"", link(pages)));
+        }
+        if page > 1 {
+            links.push(format!("<{}>; rel=\"first\"", link(1)));
+        }
+        if !links.is_empty() {
+            reply.headers.push(("Link".into(), links.join(", ")));
+        }
+        reply
+    }
+
+    fn issue_installation_token(&self, installation_id: &str, authorization: Option<&str>) -> Reply {
+        let Some(app) = self.lock().app.clone() else {
+            return Reply::json(404, r#"{"message":"Not Found"}"#);
+        };
+        let jwt = authorization.and_then(|value| value.strip_prefix("Bearer "));
+        let verified = jwt.is_some_and(|jwt| verify_app_jwt(jwt, &app));
+        if !verified {
+            return Reply::json(
+                401,
+                r#"{"message":"A JSON web token could not be decoded"}"#,
+            );
+        }
+        if installation_id != app.installation_id {
+            return Reply::json(404, r#"{"message":"Not Found"}"#);
+        }
+        let expires = now() + 3600;
+        let token = format!("ghs_fake{}{}", expires, self.lock().installation_tokens.len());
+        self.lock().installation_tokens.push((token.clone(), expires));
+        Reply::json(
+            201,
+            &format!(r#"{{"token":"{token}","expires_at":"{}"}}"#, rfc3339(expires)),
+        )
+    }
+
+    fn download(&self, path: &str, authorization: Option<&str>) -> Reply {
+        if authorization.is_some() {
+            // What GitHub's download hosts answer to a request that carries credentials.
+            return Reply::json(400, r#"{"message":"Only one auth mechanism allowed"}"#);
+        }
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        if let ["codeload", owner, name, "tar.gz", sha] = segments.as_slice() {
+            let state = self.lock();
+            if let Some(bytes) = state
+                .repositories
+                .get(&format!("{owner}/{name}"))
+                .and_then(|repository| repository.tarballs.get(*sha))
+            {
+                return Reply {
+                    status: "200 OK".into(),
+                    headers: vec![("Content-Type".into(), "application/x-gzip".into())],
+                    body: bytes.clone(),
+                };
+            }
+        }
+        Reply::json(404, "Not Found")
+    }
+}
+
+struct Reply {
+    status: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(status: u16, body: &str) -> Self {
+        let reason = match status {
+            200 => "OK",
+            201 => "Created",
+            400 => "Bad Request",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            _ => "Not Found",
+        };
+        Reply {
+            status: format!("{status} {reason}"),
+            headers: vec![("Content-Type".into(), "application/json; charset=utf-8".into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
+fn verify_app_jwt(jwt: &str, app: &FakeApp) -> bool {
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let [header, claims, signature] = parts.as_slice() else {
+        return false;
+    };
+    let Ok(signature) = engine.decode(signature) else {
+        return false;
+    };
+    let Ok(signature) = Signature::try_from(signature.as_slice()) else {
+        return false;
+    };
+    let key = VerifyingKey::<Sha256>::new(app.public_key.clone());
+    if key
+        .verify(format!("{header}.{claims}").as_bytes(), &signature)
+        .is_err()
+    {
+        return false;
+    }
+    let Ok(header) = engine.decode(header) else {
+        return false;
+    };
+    if !String::from_utf8_lossy(&header).contains(r#""RS256""#) {
+        return false;
+    }
+    let Ok(claims) = engine.decode(claims) else {
+        return false;
+    };
+    let Ok(claims) = serde_json::from_slice::<serde_json::Value>(&claims) else {
+        return false;
+    };
+    let (Some(iat), Some(exp)) = (claims["iat"].as_u64(), claims["exp"].as_u64()) else {
+        return false;
+    };
+    let issuer_matches = claims["iss"].as_str() == Some(app.app_id.as_str())
+        || claims["iss"].as_u64().map(|id| id.to_string()) == Some(app.app_id.clone());
+    issuer_matches && exp > now() && exp - iat <= 600 + 60 && iat <= now() + 60
+}
+
+/// `2026-11-25T18:00:00Z` for a unix time (civil-from-days, proleptic Gregorian).
+fn rfc3339(unix: u64) -> String {
+    let days = (unix / 86_400) as i64;
+    let seconds = unix % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339_formats_known_instants() {
+        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339(1_798_761_599), "2026-12-31T23:59:59Z");
+        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+}

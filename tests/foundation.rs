@@ -202,7 +202,9 @@ fn the_request_log_has_one_line_per_request_and_no_credentials() {
     assert!(log.contains("GET /dists/stable/Release 501 "), "{log}");
     assert!(log.contains("GET /v1/modules/a/b/c/versions 501 "), "{log}");
     assert!(log.contains("GET /dists/stable/Release 401 "), "{log}");
-    assert!(log.contains("ms apt-metadata"), "duration and component: {log}");
+    assert!(log.contains("ms apt-metadata auth=basic"), "duration, component, scheme: {log}");
+    assert!(log.contains("ms terraform-discovery auth=bearer"), "{log}");
+    assert!(log.contains("ms module-archives auth=none"), "{log}");
     let encoded_password = String::from_utf8(basic(USER, PASSWORD)).unwrap();
     for secret in [
         PASSWORD,

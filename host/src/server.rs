@@ -88,6 +88,7 @@ async fn handle(
     let method = request.method().clone();
     // The path only: a query string may carry a URL signature.
     let path = request.uri().path().to_owned();
+    let authorization = authorization_scheme(&request);
     let (response, component) = match application.routes.find(&path) {
         None => (
             plain_text(StatusCode::NOT_FOUND, &format!("no route matches {path}")),
@@ -109,7 +110,7 @@ async fn handle(
         }
     };
     eprintln!(
-        "{method} {path} {} {:.1}ms {component}",
+        "{method} {path} {} {:.1}ms {component} auth={authorization}",
         response.status().as_u16(),
         started.elapsed().as_secs_f64() * 1000.0
     );
@@ -233,6 +234,22 @@ fn add_spin_headers(
         );
     }
     Ok(())
+}
+
+/// Which kind of credentials the request carried, never their value: operators can see that
+/// Terraform sends its token to the registry and none to archive URLs.
+fn authorization_scheme(request: &Request<Incoming>) -> &'static str {
+    let Some(value) = request.headers().get(http::header::AUTHORIZATION) else {
+        return "none";
+    };
+    let scheme = value.as_bytes().split(|byte| *byte == b' ').next().unwrap_or_default();
+    if scheme.eq_ignore_ascii_case(b"basic") {
+        "basic"
+    } else if scheme.eq_ignore_ascii_case(b"bearer") {
+        "bearer"
+    } else {
+        "other"
+    }
 }
 
 fn plain_text(status: StatusCode, line: &str) -> Response<HyperOutgoingBody> {

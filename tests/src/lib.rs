@@ -6,6 +6,7 @@
 pub mod fake_github;
 pub mod http_client;
 pub mod paths;
+pub mod terraform;
 pub mod wharf_host;
 
 pub use http_client::{request, HttpResponse};

@@ -1,22 +1,66 @@
-//! `/archive/…`: streams a module version's archive behind a short-lived signed URL.
+//! `/archive/…`: streams a module version's archive to Terraform behind a short-lived signed URL
+//! (Terraform sends no credentials here, so the signature is the credential).
+//!
+//! - `/archive/files/{namespace}/{name}/{provider}/{version}.tar.gz`: from the mounted registry.
+//! - `/archive/github/{owner}/{repo}/{commit}.tar.gz`: GitHub's tarball of that commit, repacked
+//!   on the fly so the module's files sit at the archive's root.
+//!
+//! Streaming needs the response outparam, which spin-sdk's Router does not hand to handlers, so
+//! this component matches its two paths itself (`ArchiveRequest::parse`).
 
-use component_http::{not_implemented, require_identity};
-use spin_sdk::http::{IntoResponse, Params, Request, Response, Router};
+mod archive_request;
+mod stream;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use component_http::{plain_text, require_identity, send_response, variable};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 use spin_sdk::http_component;
+use terraform_registry::verify_archive_request;
+
+use archive_request::ArchiveRequest;
 
 #[http_component]
-fn handle(request: Request) -> impl IntoResponse {
-    let mut router = Router::new();
-    // Terraform sends HEAD, then GET, to the X-Terraform-Get location.
-    router.get("/archive/*", module_archive);
-    router.head("/archive/*", module_archive);
-    router.handle(request)
+async fn handle(request: Request, out: ResponseOutparam) {
+    let head_only = match request.method() {
+        Method::Get => false,
+        Method::Head => true,
+        _ => return send_response(out, plain_text(405, "use GET or HEAD")).await,
+    };
+    let path = request.path().to_owned();
+    if let Err(response) = authorize(&request, &path) {
+        return send_response(out, response).await;
+    }
+    let archive = match ArchiveRequest::parse(&path) {
+        Ok(archive) => archive,
+        Err(response) => return send_response(out, response).await,
+    };
+    stream::archive(archive, head_only, out).await;
 }
 
-fn module_archive(request: Request, _params: Params) -> Response {
-    // Until signed URLs land, archives are protected like every other non-public route.
-    if let Err(denied) = require_identity(&request) {
-        return denied;
+/// Terraform follows `X-Terraform-Get` without its token, so the URL's signature is the
+/// credential. An operator fetching an archive by hand may instead present credentials.
+fn authorize(request: &Request, path: &str) -> Result<(), spin_sdk::http::Response> {
+    let signed = request
+        .query()
+        .split('&')
+        .any(|pair| pair.starts_with("signature="));
+    if !signed && request.header("authorization").is_some() {
+        return require_identity(request).map(|_| ());
     }
-    not_implemented("module archives")
+    check_signature(path, request.query())
+}
+
+fn check_signature(path: &str, query: &str) -> Result<(), spin_sdk::http::Response> {
+    let key = variable("url_signing_key")?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0);
+    verify_archive_request(key.as_bytes(), path, query, now).map_err(|error| {
+        plain_text(
+            403,
+            &format!("{error}; ask the registry for a new download URL (run terraform init again)"),
+        )
+    })
 }

@@ -1,7 +1,12 @@
 //! The Terraform/OpenTofu module registry protocol: service discovery, version listing and
-//! download locations.
+//! download locations. Each endpoint is one handler; where versions come from is
+//! `module_source`.
 
-use component_http::{not_implemented, plain_text, require_identity};
+mod download;
+mod module_source;
+mod versions;
+
+use component_http::{plain_text, require_identity};
 use spin_sdk::http::{IntoResponse, Params, Request, Response, Router};
 use spin_sdk::http_component;
 
@@ -9,10 +14,10 @@ use spin_sdk::http_component;
 fn handle(request: Request) -> impl IntoResponse {
     let mut router = Router::new();
     router.get("/.well-known/terraform.json", service_discovery);
-    router.get("/v1/modules/:namespace/:name/:provider/versions", module_versions);
+    router.get("/v1/modules/:namespace/:name/:provider/versions", versions::handle);
     router.get(
         "/v1/modules/:namespace/:name/:provider/:version/download",
-        module_download,
+        download::handle,
     );
     router.get("/v1/modules/*", unknown_module_path);
     router.handle(request)
@@ -27,13 +32,6 @@ fn service_discovery(_request: Request, _params: Params) -> Response {
         .build()
 }
 
-fn module_versions(request: Request, _params: Params) -> Response {
-    if let Err(denied) = require_identity(&request) {
-        return denied;
-    }
-    not_implemented("listing module versions")
-}
-
 /// Everything under `/v1/modules/` is protected, even paths that lead nowhere: a client without
 /// credentials learns nothing about which modules exist.
 fn unknown_module_path(request: Request, _params: Params) -> Response {
@@ -41,11 +39,4 @@ fn unknown_module_path(request: Request, _params: Params) -> Response {
         return denied;
     }
     plain_text(404, "no such module registry endpoint")
-}
-
-fn module_download(request: Request, _params: Params) -> Response {
-    if let Err(denied) = require_identity(&request) {
-        return denied;
-    }
-    not_implemented("module download locations")
 }

@@ -1,9 +1,16 @@
 //! What every wharf HTTP component shares: the gate in front of protected routes (it asks
-//! `wharf:auth/verifier`, which spin.toml composes in from `components/auth`) and the plain-text
-//! responses that carry a one-line reason to apt and Terraform users.
+//! `wharf:auth/verifier`, which spin.toml composes in from `components/auth`), plain-text
+//! responses that carry a one-line reason to apt and Terraform users, streaming bodies, and
+//! the settings every origin-reading component reads.
 
 mod auth_gate;
+mod body_io;
+mod respond;
 mod responses;
+mod settings;
 
 pub use auth_gate::{require_identity, Identity, Method};
+pub use body_io::{ResponseBodyReader, ResponseBodyWriter};
+pub use respond::{send_response, start_streaming};
 pub use responses::{not_implemented, plain_text};
+pub use settings::{variable, Origin, FILES_ROOT};

@@ -25,6 +25,30 @@ pub struct FakeRepository {
     pub tarballs: HashMap<String, Vec<u8>>,
     /// When set, the tags endpoint answers 200 with this body instead of JSON.
     pub garbage_tags: Option<String>,
+    /// Releases, newest first (GitHub's order).
+    pub releases: Vec<FakeRelease>,
+    /// Branches: each a list of commits (sha, files by path), the last one the head.
+    pub branches: HashMap<String, Vec<FakeCommit>>,
+}
+
+#[derive(Default, Clone)]
+pub struct FakeRelease {
+    pub id: u64,
+    pub tag: String,
+    pub assets: Vec<FakeAsset>,
+}
+
+#[derive(Default, Clone)]
+pub struct FakeAsset {
+    pub id: u64,
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Default, Clone)]
+pub struct FakeCommit {
+    pub sha: String,
+    pub files: HashMap<String, Vec<u8>>,
 }
 
 #[derive(Clone)]
@@ -123,6 +147,20 @@ impl FakeGitHub {
         }
     }
 
+    /// Publishes a release (newest first, as GitHub lists them).
+    pub fn add_release(&self, full_name: &str, release: FakeRelease) {
+        let mut state = self.lock();
+        let repository = state.repositories.get_mut(full_name).expect("known repository");
+        repository.releases.insert(0, release);
+    }
+
+    /// Pushes a commit with these files to a branch.
+    pub fn push(&self, full_name: &str, branch: &str, commit: FakeCommit) {
+        let mut state = self.lock();
+        let repository = state.repositories.get_mut(full_name).expect("known repository");
+        repository.branches.entry(branch.to_owned()).or_default().push(commit);
+    }
+
     pub fn calls(&self) -> Vec<Call> {
         self.lock().calls.clone()
     }
@@ -173,15 +211,18 @@ impl FakeGitHub {
             authorization: authorization.clone(),
         });
         let reply = match host {
-            "api" => self.api(&method, path, query, authorization.as_deref()),
-            _ => self.download(path, authorization.as_deref()),
+            "api" => self.api(&method, path, query, authorization.as_deref(), headers.get("if-none-match").cloned()),
+            _ => self.download(&method, path, authorization.as_deref(), headers.get("range").map(String::as_str)),
         };
         let mut stream = stream;
-        let mut head = format!(
-            "HTTP/1.1 {}\r\nContent-Length: {}\r\nConnection: close\r\n",
-            reply.status,
-            reply.body.len()
-        );
+        let declared_length = reply
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-length"));
+        let mut head = format!("HTTP/1.1 {}\r\nConnection: close\r\n", reply.status);
+        if !declared_length {
+            head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
+        }
         for (name, value) in &reply.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
@@ -212,9 +253,9 @@ impl FakeGitHub {
         }
     }
 
-    fn api(&self, method: &str, path: &str, query: &str, authorization: Option<&str>) -> Reply {
+    fn api(&self, method: &str, path: &str, query: &str, authorization: Option<&str>, if_none_match: Option<String>) -> Reply {
         let rate_limited = self.lock().rate_limited;
-        let mut reply = self.api_route(method, path, query, authorization, rate_limited);
+        let mut reply = self.api_route(method, path, query, authorization, rate_limited, if_none_match);
         let remaining = if rate_limited { 0 } else { 4999 };
         reply.headers.push(("x-ratelimit-limit".into(), "5000".into()));
         reply.headers.push(("x-ratelimit-remaining".into(), remaining.to_string()));
@@ -229,6 +270,7 @@ impl FakeGitHub {
         query: &str,
         authorization: Option<&str>,
         rate_limited: bool,
+        if_none_match: Option<String>,
     ) -> Reply {
         if rate_limited {
             return Reply::json(403, r#"{"message":"API rate limit exceeded"}"#);
@@ -261,6 +303,63 @@ impl FakeGitHub {
                     return Reply::json(200, garbage);
                 }
                 self.tags_page(&full_name, &repository, query)
+            }
+            ["releases"] => {
+                let items: Vec<String> = repository.releases.iter().map(|release| self.release_json(&full_name, release)).collect();
+                Self::paginated(&self.api_url(), &format!("/repos/{full_name}/releases"), &items, query)
+            }
+            ["releases", "tags", tag] => match repository.releases.iter().find(|release| release.tag == *tag) {
+                Some(release) => Reply::json(200, &self.release_json(&full_name, release)),
+                None => Reply::json(404, r#"{"message":"Not Found"}"#),
+            },
+            ["releases", "assets", id] => {
+                let found = repository
+                    .releases
+                    .iter()
+                    .flat_map(|release| release.assets.iter())
+                    .any(|asset| asset.id.to_string() == *id);
+                if !found {
+                    return Reply::json(404, r#"{"message":"Not Found"}"#);
+                }
+                Reply {
+                    status: "302 Found".into(),
+                    headers: vec![("Location".into(), format!("{}/assets/{full_name}/{id}?signed=1", self.downloads_url()))],
+                    body: Vec::new(),
+                }
+            }
+            ["branches", branch] => match repository.branches.get(*branch).and_then(|commits| commits.last()) {
+                Some(head) => Reply::json(
+                    200,
+                    &format!(r#"{{"name":"{branch}","commit":{{"sha":"{}"}}}}"#, head.sha),
+                ),
+                None => Reply::json(404, r#"{"message":"Branch not found"}"#),
+            },
+            ["contents", path @ ..] => {
+                let path = path.join("/");
+                let reference = query
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix("ref="))
+                    .unwrap_or_default();
+                let file = repository
+                    .branches
+                    .values()
+                    .flat_map(|commits| commits.iter())
+                    .find(|commit| commit.sha == reference)
+                    .and_then(|commit| commit.files.get(&path));
+                match file {
+                    Some(bytes) => {
+                        let etag = format!("\"{:x}\"", simple_hash(bytes));
+                        if if_none_match.as_deref() == Some(etag.as_str()) {
+                            return Reply { status: "304 Not Modified".into(), headers: vec![("ETag".into(), etag)], body: Vec::new() };
+                        }
+                        Reply {
+                            status: "200 OK".into(),
+                            headers: vec![("ETag".into(), etag), ("Content-Type".into(), "application/vnd.github.raw".into())],
+                            body: bytes.clone(),
+                        }
+                    }
+                    None => Reply::json(404, r#"{"message":"Not Found"}"#),
+                }
             }
             ["tarball", reference] => {
                 let sha = repository
@@ -328,6 +427,52 @@ impl FakeGitHub {
         reply
     }
 
+    fn release_json(&self, full_name: &str, release: &FakeRelease) -> String {
+        let assets: Vec<String> = release
+            .assets
+            .iter()
+            .map(|asset| {
+                format!(
+                    r#"{{"id":{},"name":"{}","size":{},"browser_download_url":"https://github.invalid/{full_name}/releases/download/{}/{}","url":"{}/repos/{full_name}/releases/assets/{}"}}"#,
+                    asset.id,
+                    asset.name,
+                    asset.bytes.len(),
+                    release.tag,
+                    asset.name,
+                    self.api_url(),
+                    asset.id
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"id":{},"tag_name":"{}","draft":false,"prerelease":false,"assets":[{}]}}"#,
+            release.id,
+            release.tag,
+            assets.join(",")
+        )
+    }
+
+    fn paginated(api_url: &str, path: &str, items: &[String], query: &str) -> Reply {
+        let parameter = |name: &str| {
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+                .and_then(|value| value.parse::<usize>().ok())
+        };
+        let per_page = parameter("per_page").unwrap_or(30).clamp(1, 100);
+        let page = parameter("page").unwrap_or(1).max(1);
+        let body: Vec<&String> = items.iter().skip((page - 1) * per_page).take(per_page).collect();
+        let mut reply = Reply::json(200, &format!("[{}]", body.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(",")));
+        let pages = items.len().div_ceil(per_page).max(1);
+        if page < pages {
+            reply.headers.push((
+                "Link".into(),
+                format!("<{api_url}{path}?per_page={per_page}&page={}>; rel=\"next\", <{api_url}{path}?per_page={per_page}&page={pages}>; rel=\"last\"", page + 1),
+            ));
+        }
+        reply
+    }
+
     fn issue_installation_token(&self, installation_id: &str, authorization: Option<&str>) -> Reply {
         let Some(app) = self.lock().app.clone() else {
             return Reply::json(404, r#"{"message":"Not Found"}"#);
@@ -352,12 +497,31 @@ impl FakeGitHub {
         )
     }
 
-    fn download(&self, path: &str, authorization: Option<&str>) -> Reply {
+    fn download(&self, method: &str, path: &str, authorization: Option<&str>, range: Option<&str>) -> Reply {
         if authorization.is_some() {
             // What GitHub's download hosts answer to a request that carries credentials.
             return Reply::json(400, r#"{"message":"Only one auth mechanism allowed"}"#);
         }
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        if let ["assets", owner, name, id] = segments.as_slice() {
+            let state = self.lock();
+            let asset = state
+                .repositories
+                .get(&format!("{owner}/{name}"))
+                .and_then(|repository| {
+                    repository
+                        .releases
+                        .iter()
+                        .flat_map(|release| release.assets.iter())
+                        .find(|asset| asset.id.to_string() == *id)
+                })
+                .cloned();
+            drop(state);
+            return match asset {
+                Some(asset) => ranged(&asset.bytes, range, method == "HEAD"),
+                None => Reply::json(404, "Not Found"),
+            };
+        }
         if let ["codeload", owner, name, "tar.gz", sha] = segments.as_slice() {
             let state = self.lock();
             if let Some(bytes) = state
@@ -373,6 +537,45 @@ impl FakeGitHub {
             }
         }
         Reply::json(404, "Not Found")
+    }
+}
+
+/// A non-cryptographic content hash for fake ETags.
+fn simple_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Serves `bytes`, honouring a single `Range: bytes=a-b` as GitHub's asset hosts do.
+fn ranged(bytes: &[u8], range: Option<&str>, head: bool) -> Reply {
+    let total = bytes.len();
+    let span = range
+        .and_then(|value| value.strip_prefix("bytes="))
+        .and_then(|value| value.split_once('-'))
+        .and_then(|(start, end)| {
+            let start: usize = start.parse().ok()?;
+            let end: usize = if end.is_empty() { total.checked_sub(1)? } else { end.parse().ok()? };
+            (start <= end && end < total).then_some((start, end))
+        });
+    let (status, body, mut headers) = match span {
+        Some((start, end)) => (
+            "206 Partial Content",
+            bytes[start..=end].to_vec(),
+            vec![("Content-Range".to_owned(), format!("bytes {start}-{end}/{total}"))],
+        ),
+        None => ("200 OK", bytes.to_vec(), Vec::new()),
+    };
+    headers.push(("Content-Type".into(), "application/octet-stream".into()));
+    headers.push(("Accept-Ranges".into(), "bytes".into()));
+    if head {
+        // HEAD announces the length of the body it does not send.
+        headers.push(("Content-Length".into(), body.len().to_string()));
+    }
+    Reply {
+        status: status.into(),
+        headers,
+        body: if head { Vec::new() } else { body },
     }
 }
 

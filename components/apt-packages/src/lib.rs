@@ -1,20 +1,55 @@
-//! `/pool/…`: streams `.deb` files from GitHub Release assets.
+//! `/pool/…`: streams `.deb` packages, with HEAD and `Range` (apt resumes with them).
+//!
+//! The index builder (`wharf apt index`) writes each package's `Filename` so that it names where
+//! the package lives, and serving needs no lookup table:
+//! - `pool/github/{owner}/{repo}/{tag}/{asset}`: a GitHub Release asset;
+//! - any other `pool/…` path: a file under the mounted registry's `apt/pool/`.
+//!
+//! Streaming needs the response outparam, which spin-sdk's Router does not hand to handlers, so
+//! this component matches its paths itself (`PackageLocation::parse`).
 
-use component_http::{not_implemented, require_identity};
-use spin_sdk::http::{IntoResponse, Params, Request, Response, Router};
+mod github_asset;
+mod local_file;
+mod package_location;
+
+use component_http::{plain_text, require_identity, send_response, variable};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 use spin_sdk::http_component;
 
+use package_location::PackageLocation;
+
 #[http_component]
-fn handle(request: Request) -> impl IntoResponse {
-    let mut router = Router::new();
-    router.get("/pool/*", package_file);
-    router.head("/pool/*", package_file);
-    router.handle(request)
+async fn handle(request: Request, out: ResponseOutparam) {
+    let head_only = match request.method() {
+        Method::Get => false,
+        Method::Head => true,
+        _ => return send_response(out, plain_text(405, "use GET or HEAD")).await,
+    };
+    if let Err(denied) = require_identity(&request) {
+        return send_response(out, denied).await;
+    }
+    let location = match PackageLocation::parse(request.path()) {
+        Ok(location) => location,
+        Err(response) => return send_response(out, response).await,
+    };
+    match location {
+        PackageLocation::Local { relative } => {
+            local_file::serve(&relative, &request, head_only, out).await
+        }
+        PackageLocation::GitHub { repository, tag, asset } => {
+            let allowed = match variable("allowed_owners") {
+                Ok(owners) => owners
+                    .split(',')
+                    .map(str::trim)
+                    .any(|owner| !owner.is_empty() && owner.eq_ignore_ascii_case(repository.owner())),
+                Err(response) => return send_response(out, response).await,
+            };
+            if !allowed {
+                return send_response(out, plain_text(404, "no such package")).await;
+            }
+            github_asset::serve(&repository, &tag, &asset, &request, head_only, out).await
+        }
+    }
 }
 
-fn package_file(request: Request, _params: Params) -> Response {
-    if let Err(denied) = require_identity(&request) {
-        return denied;
-    }
-    not_implemented("APT package downloads")
-}
+pub(crate) const CONTENT_TYPE: &str = "application/vnd.debian.binary-package";

@@ -25,6 +25,9 @@ const VARIABLE_COVERAGE: &[(&str, &str, &str)] = &[
     ("github_app_installation_id", "tests/terraform.rs", "a_github_app_installation_token_is_minted_once_and_cached"),
     ("github_app_private_key", "tests/terraform.rs", "a_github_app_installation_token_is_minted_once_and_cached"),
     ("module_repository_template", "tests/terraform.rs", "module_repository_template_maps_modules_to_other_repository_names"),
+    ("apt_repo", "tests/apt.rs", "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases"),
+    ("apt_branch", "tests/apt.rs", "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases"),
+    ("github_asset_host", "tests/apt.rs", "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases"),
 ];
 
 fn manifest() -> toml::Table {

@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+mod apt_index;
 mod atomic_file;
 mod commands;
 
@@ -21,11 +22,18 @@ enum Command {
     /// Terraform modules.
     #[command(subcommand)]
     Module(commands::module::ModuleCommand),
+    /// APT repositories.
+    #[command(subcommand)]
+    Apt(commands::apt::AptCommand),
+    /// Create an Ed25519 OpenPGP key for signing the APT repository.
+    Keygen(commands::keygen::KeygenArgs),
 }
 
 fn main() -> std::process::ExitCode {
     let result = match Cli::parse().command {
         Command::Module(command) => commands::module::run(command),
+        Command::Apt(command) => commands::apt::run(command),
+        Command::Keygen(args) => commands::keygen::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -555,8 +555,9 @@ fn ranged(bytes: &[u8], range: Option<&str>, head: bool) -> Reply {
         .and_then(|value| value.split_once('-'))
         .and_then(|(start, end)| {
             let start: usize = start.parse().ok()?;
-            let end: usize = if end.is_empty() { total.checked_sub(1)? } else { end.parse().ok()? };
-            (start <= end && end < total).then_some((start, end))
+            let last = total.checked_sub(1)?;
+            let end: usize = if end.is_empty() { last } else { end.parse::<usize>().ok()?.min(last) };
+            (start <= end).then_some((start, end))
         });
     let (status, body, mut headers) = match span {
         Some((start, end)) => (

@@ -3,6 +3,7 @@
 //!
 //! The binaries and wasm components must be built first; `make test` does that.
 
+pub mod apt;
 pub mod fake_github;
 pub mod http_client;
 pub mod paths;

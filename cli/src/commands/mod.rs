@@ -1,1 +1,3 @@
+pub mod apt;
+pub mod keygen;
 pub mod module;

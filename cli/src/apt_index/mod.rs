@@ -1,0 +1,15 @@
+//! `wharf apt index`: builds a signed APT repository (the `apt-metadata` branch's contents) from
+//! `.deb` files published as GitHub Release assets and/or lying in local directories.
+//!
+//! Every run rebuilds the index from the complete list of packages, so two publishes that raced
+//! converge on the next run; only assets not seen before are downloaded (`AssetCache`).
+
+mod asset_cache;
+mod github_client;
+mod progress;
+mod publish;
+mod sources;
+
+pub use github_client::GitHubClient;
+pub use publish::{publish, PublishOptions};
+pub use sources::PackageSource;

@@ -52,6 +52,8 @@ $(TERRAFORM_1_0):
 	mv $@.partial $@
 
 # Release is also the test profile (debug assertions stay on, see Cargo.toml): wasmtime is then
-# compiled once, and the JIT that compiles the components is fast.
-test: build tools
+# compiled once, and the JIT that compiles the components is fast. `cargo test` builds the
+# wharf-host and wharf binaries itself (their packages have integration tests), with the same
+# feature set as the tests: building them separately first would compile wasmtime twice.
+test: components tools
 	WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))" $(CARGO) test --release

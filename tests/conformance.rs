@@ -113,7 +113,10 @@ fn every_component_is_reached_and_every_dependency_is_composed() {
     let wharf = WharfHost::start(
         &wharf_manifest(),
         state.path(),
-        &[("api_tokens", "conformance-token-0123"), ("url_signing_key", "k")],
+        &[
+            ("api_tokens", "conformance-token-0123"),
+            ("url_signing_key", "conformance-signing-key-0123"),
+        ],
     );
 
     for (id, component) in components {
@@ -130,15 +133,16 @@ fn every_component_is_reached_and_every_dependency_is_composed() {
             let path = source["path"].as_str().expect("path form");
             dependency_sources.insert(path.to_owned());
             assert_eq!(import, "wharf:auth/verifier", "{id}");
-            // Composed: the component's protected route answers with the verifier's verdict.
+            // Composed: the verifier's verdict reaches the client, for a wrong and a right token.
             let route = routes(&manifest)
                 .into_iter()
                 .find(|(route, owner)| owner == id && route.ends_with("/..."))
                 .map(|(route, _)| route)
                 .unwrap_or_else(|| panic!("{id} has no wildcard route to probe"));
             let path = path_for(&route);
-            let refused = wharf.get(&path);
+            let refused = wharf.get_with(&path, &[("Authorization", b"Bearer not-a-configured-token")]);
             assert_eq!(refused.status, 401, "{id} {path}: {}", refused.text());
+            assert!(refused.header("www-authenticate").is_some(), "{id}");
             let admitted = wharf.get_with(&path, &[("Authorization", b"Bearer conformance-token-0123")]);
             assert_ne!(admitted.status, 401, "{id} {path}: {}", admitted.text());
         }

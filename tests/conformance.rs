@@ -28,6 +28,9 @@ const VARIABLE_COVERAGE: &[(&str, &str, &str)] = &[
     ("apt_repo", "tests/apt.rs", "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases"),
     ("apt_branch", "tests/apt.rs", "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases"),
     ("github_asset_host", "tests/apt.rs", "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases"),
+    ("oidc_issuer", "tests/oidc.rs", "oidc_wharf"),
+    ("oidc_audience", "tests/oidc.rs", "oidc_wharf"),
+    ("oidc_allowed_repositories", "tests/oidc.rs", "oidc_wharf"),
 ];
 
 fn manifest() -> toml::Table {

@@ -6,7 +6,9 @@
 pub mod apt;
 pub mod fake_github;
 pub mod http_client;
+pub mod oidc_issuer;
 pub mod paths;
+pub mod secrets;
 pub mod terraform;
 pub mod wharf_host;
 

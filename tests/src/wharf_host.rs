@@ -52,6 +52,7 @@ impl WharfHost {
             }
         }
         for (name, value) in variables {
+            crate::secrets::remember_variable(name, value);
             command.env(format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()), value);
         }
         let mut child = command.spawn().expect("start wharf-host");
@@ -115,6 +116,7 @@ impl WharfHost {
         interrupt(&child);
         for _ in 0..300 {
             if let Some(status) = child.try_wait().expect("wait") {
+                // Drop (which checks the log for secrets) runs when `self` goes out of scope.
                 return status;
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -131,6 +133,11 @@ impl Drop for WharfHost {
             std::thread::sleep(Duration::from_millis(200));
             let _ = child.kill();
             let _ = child.wait();
+        }
+        // Every log line of every test's wharf-host is searched for every secret used so far.
+        if !std::thread::panicking() {
+            let leaked = crate::secrets::leaked_in(&self.log());
+            assert!(leaked.is_empty(), "wharf-host logged {} secret(s) used by the tests", leaked.len());
         }
     }
 }

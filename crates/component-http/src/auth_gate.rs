@@ -9,14 +9,23 @@ wit_bindgen::generate!({
 });
 
 use wharf::auth::verifier::{self, Denial, Presented};
-pub use wharf::auth::verifier::{Identity, Method};
+pub use wharf::auth::verifier::{Identity, IssuedToken, Method};
 
 /// Both schemes wharf accepts, so apt (Basic) and Terraform (Bearer) each find theirs.
 const CHALLENGE: &str = r#"Basic realm="wharf", charset="UTF-8", Bearer realm="wharf""#;
 
 /// Lets the request through with the client's identity, or answers with the reason it may not pass.
 pub fn require_identity(request: &Request) -> Result<Identity, Response> {
-    let presented = Presented {
+    verifier::verify(&presented(request)).map_err(denial_response)
+}
+
+/// Exchanges the request's GitHub Actions OIDC token for a longer-lived wharf token.
+pub fn exchange_token(request: &Request) -> Result<IssuedToken, Response> {
+    verifier::exchange(&presented(request)).map_err(denial_response)
+}
+
+fn presented(request: &Request) -> Presented {
+    Presented {
         authorization: request
             .header("authorization")
             .map(|value| value.as_bytes().to_vec()),
@@ -24,8 +33,7 @@ pub fn require_identity(request: &Request) -> Result<Identity, Response> {
             .header("spin-client-addr")
             .and_then(|value| value.as_str())
             .map(str::to_owned),
-    };
-    verifier::verify(&presented).map_err(denial_response)
+    }
 }
 
 fn denial_response(denial: Denial) -> Response {

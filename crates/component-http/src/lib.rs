@@ -9,7 +9,7 @@ mod respond;
 mod responses;
 mod settings;
 
-pub use auth_gate::{require_identity, Identity, Method};
+pub use auth_gate::{exchange_token, require_identity, Identity, IssuedToken, Method};
 pub use body_io::{ResponseBodyReader, ResponseBodyWriter};
 pub use respond::{send_response, start_streaming};
 pub use responses::{not_implemented, plain_text};

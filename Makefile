@@ -56,4 +56,4 @@ $(TERRAFORM_1_0):
 # wharf-host and wharf binaries itself (their packages have integration tests), with the same
 # feature set as the tests: building them separately first would compile wasmtime twice.
 test: components tools
-	WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))" $(CARGO) test --release
+	WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))" $(CARGO) test --release --no-fail-fast

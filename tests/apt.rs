@@ -19,7 +19,10 @@ const SIGNING_KEY: &str = "apt-test-url-signing-key-0123";
 const GITHUB_TOKEN: &str = "ghp_aptfakefakefakefakefakefakefakefake01";
 
 fn sha256_of(path: &Path) -> String {
-    let output = Command::new("sha256sum").arg(path).output().expect("sha256sum");
+    let output = Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum");
     String::from_utf8_lossy(&output.stdout)
         .split_whitespace()
         .next()
@@ -64,17 +67,27 @@ fn apt_installs_from_the_sample_repository() {
     let apt = AptClient::new(wharf.address, &public_key.body, USER, PASSWORD);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
-    assert!(!String::from_utf8_lossy(&update.stderr).contains("W:"), "{}", describe(&update));
+    assert!(
+        !String::from_utf8_lossy(&update.stderr).contains("W:"),
+        "{}",
+        describe(&update)
+    );
     assert_eq!(apt.candidate("hello-wharf").as_deref(), Some("1.0.0"));
     let download = apt.download("hello-wharf");
     assert!(download.status.success(), "{}", describe(&download));
     assert_eq!(
         sha256_of(&apt.downloaded("hello-wharf_1.0.0_all.deb")),
-        sha256_of(&repository_root().join("registry/apt/pool/main/h/hello-wharf/hello-wharf_1.0.0_all.deb"))
+        sha256_of(
+            &repository_root()
+                .join("registry/apt/pool/main/h/hello-wharf/hello-wharf_1.0.0_all.deb")
+        )
     );
     std::thread::sleep(std::time::Duration::from_millis(200));
     let log = wharf.log().join("\n");
-    assert!(log.contains("/by-hash/SHA512/"), "apt used by-hash (the strongest hash listed):\n{log}");
+    assert!(
+        log.contains("/by-hash/SHA512/"),
+        "apt used by-hash (the strongest hash listed):\n{log}"
+    );
     assert!(!log.contains(PASSWORD), "{log}");
 }
 
@@ -100,17 +113,42 @@ fn metadata_revalidates_and_packages_resume() {
 
     let release = wharf.get_with("/dists/stable/InRelease", &auth);
     assert_eq!(release.status, 200);
-    assert!(release.text().starts_with("-----BEGIN PGP SIGNED MESSAGE-----"));
-    let last_modified = release.header("last-modified").expect("Last-Modified").to_owned();
-    let since = [("Authorization", authorization.as_bytes()), ("If-Modified-Since", last_modified.as_bytes())];
-    assert_eq!(wharf.get_with("/dists/stable/InRelease", &since).status, 304);
-    assert_eq!(wharf.get_with("/dists/stable/nothing-here", &auth).status, 404);
-    assert_eq!(wharf.get_with("/dists/stable/main/binary-amd64/Packages.gz", &auth).header("content-type"), Some("application/gzip"));
+    assert!(release
+        .text()
+        .starts_with("-----BEGIN PGP SIGNED MESSAGE-----"));
+    let last_modified = release
+        .header("last-modified")
+        .expect("Last-Modified")
+        .to_owned();
+    let since = [
+        ("Authorization", authorization.as_bytes()),
+        ("If-Modified-Since", last_modified.as_bytes()),
+    ];
+    assert_eq!(
+        wharf.get_with("/dists/stable/InRelease", &since).status,
+        304
+    );
+    assert_eq!(
+        wharf.get_with("/dists/stable/nothing-here", &auth).status,
+        404
+    );
+    assert_eq!(
+        wharf
+            .get_with("/dists/stable/main/binary-amd64/Packages.gz", &auth)
+            .header("content-type"),
+        Some("application/gzip")
+    );
 
     let package = "/pool/main/h/hello-wharf/hello-wharf_1.0.0_all.deb";
     let whole = wharf.get_with(package, &auth);
     assert_eq!(whole.status, 200);
-    let ranged = wharf.get_with(package, &[("Authorization", authorization.as_bytes()), ("Range", b"bytes=100-")]);
+    let ranged = wharf.get_with(
+        package,
+        &[
+            ("Authorization", authorization.as_bytes()),
+            ("Range", b"bytes=100-"),
+        ],
+    );
     assert_eq!(ranged.status, 206);
     assert_eq!(ranged.body, whole.body[100..].to_vec());
     assert_eq!(
@@ -119,9 +157,15 @@ fn metadata_revalidates_and_packages_resume() {
     );
     let head = wharf.send("HEAD", package, &auth, b"");
     assert_eq!(head.status, 200);
-    assert_eq!(head.header("content-length"), Some(whole.body.len().to_string().as_str()));
+    assert_eq!(
+        head.header("content-length"),
+        Some(whole.body.len().to_string().as_str())
+    );
     assert_eq!(wharf.get(package).status, 401, "packages need credentials");
-    assert_eq!(wharf.get_with("/pool/main/../../etc/passwd", &auth).status, 404);
+    assert_eq!(
+        wharf.get_with("/pool/main/../../etc/passwd", &auth).status,
+        404
+    );
 }
 
 /// Writes a signing key with `wharf keygen` and returns its path.
@@ -164,19 +208,33 @@ fn index_from_github(github: &FakeGitHub, output: &Path, key: &Path) -> Output {
 
 fn commit_directory(github: &FakeGitHub, directory: &Path, sha: &str) {
     fn walk(root: &Path, directory: &Path, files: &mut HashMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(directory).expect("read index dir").map_while(Result::ok) {
+        for entry in std::fs::read_dir(directory)
+            .expect("read index dir")
+            .map_while(Result::ok)
+        {
             let path = entry.path();
             if path.is_dir() {
                 walk(root, &path, files);
             } else {
-                let relative = path.strip_prefix(root).expect("below root").display().to_string();
+                let relative = path
+                    .strip_prefix(root)
+                    .expect("below root")
+                    .display()
+                    .to_string();
                 files.insert(relative, std::fs::read(&path).expect("read file"));
             }
         }
     }
     let mut files = HashMap::new();
     walk(directory, directory, &mut files);
-    github.push("acme/tools", "apt-metadata", FakeCommit { sha: sha.to_owned(), files });
+    github.push(
+        "acme/tools",
+        "apt-metadata",
+        FakeCommit {
+            sha: sha.to_owned(),
+            files,
+        },
+    );
 }
 
 fn release_with(id: u64, tag: &str, deb: &Path) -> FakeRelease {
@@ -185,7 +243,11 @@ fn release_with(id: u64, tag: &str, deb: &Path) -> FakeRelease {
         tag: tag.to_owned(),
         assets: vec![FakeAsset {
             id: id * 10,
-            name: deb.file_name().expect("name").to_string_lossy().into_owned(),
+            name: deb
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned(),
             bytes: std::fs::read(deb).expect("deb bytes"),
         }],
     }
@@ -197,7 +259,13 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
     let key = signing_key(work.path());
     let index = work.path().join("apt-metadata");
     let github = FakeGitHub::start();
-    github.add_repository("acme/tools", FakeRepository { private: true, ..Default::default() });
+    github.add_repository(
+        "acme/tools",
+        FakeRepository {
+            private: true,
+            ..Default::default()
+        },
+    );
     github.add_token(GITHUB_TOKEN);
     let first = build_deb(work.path(), "acme-tool", "1.0.0", "amd64", 200_000);
     github.add_release("acme/tools", release_with(1, "v1.0.0", &first));
@@ -233,9 +301,16 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
     assert_eq!(apt.candidate("acme-tool").as_deref(), Some("1.0.0"));
     let download = apt.download("acme-tool");
     assert!(download.status.success(), "{}", describe(&download));
-    assert_eq!(sha256_of(&apt.downloaded("acme-tool_1.0.0_amd64.deb")), sha256_of(&first));
+    assert_eq!(
+        sha256_of(&apt.downloaded("acme-tool_1.0.0_amd64.deb")),
+        sha256_of(&first)
+    );
     assert!(
-        github.calls().iter().filter(|call| call.host == "downloads").all(|call| call.authorization.is_none()),
+        github
+            .calls()
+            .iter()
+            .filter(|call| call.host == "downloads")
+            .all(|call| call.authorization.is_none()),
         "the asset host never sees the token"
     );
 
@@ -246,8 +321,15 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
     let reindexed = index_from_github(&github, &index, &key);
     assert!(reindexed.status.success(), "{}", describe(&reindexed));
     let summary = String::from_utf8_lossy(&reindexed.stdout);
-    assert!(summary.contains("1 downloaded, 1 known from earlier runs"), "{summary}");
-    let asset_downloads = github.calls().iter().filter(|call| call.host == "downloads").count();
+    assert!(
+        summary.contains("1 downloaded, 1 known from earlier runs"),
+        "{summary}"
+    );
+    let asset_downloads = github
+        .calls()
+        .iter()
+        .filter(|call| call.host == "downloads")
+        .count();
     assert_eq!(asset_downloads, 1, "only the new asset is downloaded");
     commit_directory(&github, &index, &"b".repeat(40));
 
@@ -258,22 +340,37 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
     assert_eq!(apt.candidate("acme-tool").as_deref(), Some("1.1.0"));
     let download = apt.download("acme-tool");
     assert!(download.status.success(), "{}", describe(&download));
-    assert_eq!(sha256_of(&apt.downloaded("acme-tool_1.1.0_amd64.deb")), sha256_of(&second));
+    assert_eq!(
+        sha256_of(&apt.downloaded("acme-tool_1.1.0_amd64.deb")),
+        sha256_of(&second)
+    );
 
     let authorization = basic();
     let ranged = wharf.get_with(
         "/pool/github/acme/tools/v1.1.0/acme-tool_1.1.0_amd64.deb",
-        &[("Authorization", authorization.as_bytes()), ("Range", b"bytes=100-599")],
+        &[
+            ("Authorization", authorization.as_bytes()),
+            ("Range", b"bytes=100-599"),
+        ],
     );
     assert_eq!(ranged.status, 206, "{}", ranged.text());
-    assert_eq!(ranged.body, std::fs::read(&second).expect("deb")[100..600].to_vec());
+    assert_eq!(
+        ranged.body,
+        std::fs::read(&second).expect("deb")[100..600].to_vec()
+    );
 
     github.set_rate_limited(true);
     std::thread::sleep(std::time::Duration::from_secs(11));
-    let limited = wharf.get_with("/dists/stable/InRelease", &[("Authorization", authorization.as_bytes())]);
+    let limited = wharf.get_with(
+        "/dists/stable/InRelease",
+        &[("Authorization", authorization.as_bytes())],
+    );
     assert_eq!(limited.status, 503, "{}", limited.text());
     assert!(limited.header("retry-after").is_some());
-    assert!(!limited.body.is_empty(), "apt retries only when the error has a body");
+    assert!(
+        !limited.body.is_empty(),
+        "apt retries only when the error has a body"
+    );
 }
 
 #[test]
@@ -287,21 +384,44 @@ fn the_index_builder_names_a_corrupt_deb_and_fails_or_skips_it() {
     let output = work.path().join("repo");
     let from_dir = debs.to_str().expect("utf-8");
     let args = |skip: bool| {
-        let mut args = vec!["apt", "index", "--output", output.to_str().expect("utf-8"), "--from-dir", from_dir, "--signing-key", key.to_str().expect("utf-8")];
+        let mut args = vec![
+            "apt",
+            "index",
+            "--output",
+            output.to_str().expect("utf-8"),
+            "--from-dir",
+            from_dir,
+            "--signing-key",
+            key.to_str().expect("utf-8"),
+        ];
         if skip {
             args.push("--skip-corrupt");
         }
         args.iter().map(|arg| arg.to_string()).collect::<Vec<_>>()
     };
-    let failed = wharf(&args(false).iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+    let failed = wharf(
+        &args(false).iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    );
     assert!(!failed.status.success());
-    assert!(String::from_utf8_lossy(&failed.stderr).contains("broken_1.0_amd64.deb"), "{}", describe(&failed));
-    assert!(!output.join("dists/stable/InRelease").exists(), "nothing half-published");
+    assert!(
+        String::from_utf8_lossy(&failed.stderr).contains("broken_1.0_amd64.deb"),
+        "{}",
+        describe(&failed)
+    );
+    assert!(
+        !output.join("dists/stable/InRelease").exists(),
+        "nothing half-published"
+    );
 
-    let skipped = wharf(&args(true).iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+    let skipped = wharf(
+        &args(true).iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    );
     assert!(skipped.status.success(), "{}", describe(&skipped));
     assert!(String::from_utf8_lossy(&skipped.stderr).contains("broken_1.0_amd64.deb"));
-    let packages = std::fs::read_to_string(output.join("dists/stable/main/binary-amd64/Packages")).expect("Packages");
+    let packages = std::fs::read_to_string(output.join("dists/stable/main/binary-amd64/Packages"))
+        .expect("Packages");
     assert!(packages.contains("Package: good"));
     assert!(!packages.contains("broken"));
     // gpgv (what apt verifies with) accepts the InRelease signature with public.key.

@@ -51,12 +51,20 @@ fn key_value_persists_across_requests_and_restarts() {
 
     let restarted = probe(state.path(), &[]);
     let read = restarted.get("/probe/kv/colour");
-    assert_eq!((read.status, read.text()), (200, "blue".to_owned()), "survives a restart");
+    assert_eq!(
+        (read.status, read.text()),
+        (200, "blue".to_owned()),
+        "survives a restart"
+    );
     drop(restarted);
 
     let other_state = tempfile::tempdir().expect("state dir");
     let elsewhere = probe(other_state.path(), &[]);
-    assert_eq!(elsewhere.get("/probe/kv/colour").status, 404, "state lives in the state dir");
+    assert_eq!(
+        elsewhere.get("/probe/kv/colour").status,
+        404,
+        "state lives in the state dir"
+    );
 }
 
 #[test]
@@ -73,17 +81,33 @@ fn only_declared_key_value_stores_open() {
 fn variables_resolve_templates_and_environment_overrides() {
     let state = tempfile::tempdir().expect("state dir");
     let defaults = probe(state.path(), &[]);
-    assert_eq!(defaults.get("/probe/variable/greeting").text(), "hello, world");
-    assert_eq!(defaults.get("/probe/variable/required_value").text(), "present");
+    assert_eq!(
+        defaults.get("/probe/variable/greeting").text(),
+        "hello, world"
+    );
+    assert_eq!(
+        defaults.get("/probe/variable/required_value").text(),
+        "present"
+    );
     let undeclared = defaults.get("/probe/variable/secret_value");
-    assert_eq!(undeclared.status, 404, "not listed in the component's variables");
-    assert!(undeclared.text().contains("Undefined"), "{}", undeclared.text());
+    assert_eq!(
+        undeclared.status, 404,
+        "not listed in the component's variables"
+    );
+    assert!(
+        undeclared.text().contains("Undefined"),
+        "{}",
+        undeclared.text()
+    );
     let invalid = defaults.get("/probe/variable/NOT-A-NAME");
     assert!(invalid.text().contains("InvalidName"), "{}", invalid.text());
     drop(defaults);
 
     let overridden = probe(state.path(), &[("greeting", "bonjour")]);
-    assert_eq!(overridden.get("/probe/variable/greeting").text(), "bonjour, world");
+    assert_eq!(
+        overridden.get("/probe/variable/greeting").text(),
+        "bonjour, world"
+    );
 }
 
 #[test]
@@ -92,7 +116,10 @@ fn a_required_variable_without_value_refuses_to_start() {
     let failure = WharfHost::try_start(&probe_manifest(), state.path(), &[])
         .err()
         .expect("required_value has no value");
-    assert!(failure.contains("SPIN_VARIABLE_REQUIRED_VALUE"), "{failure}");
+    assert!(
+        failure.contains("SPIN_VARIABLE_REQUIRED_VALUE"),
+        "{failure}"
+    );
 }
 
 #[test]
@@ -100,16 +127,31 @@ fn outbound_requests_reach_only_allowed_hosts() {
     let (allowed_port, allowed_connections) = upstream();
     let (other_port, other_connections) = upstream();
     let state = tempfile::tempdir().expect("state dir");
-    let host = probe(state.path(), &[("upstream_port", &allowed_port.to_string())]);
+    let host = probe(
+        state.path(),
+        &[("upstream_port", &allowed_port.to_string())],
+    );
 
-    let allowed = host.get(&format!("/probe/outbound?url=http://127.0.0.1:{allowed_port}/x"));
+    let allowed = host.get(&format!(
+        "/probe/outbound?url=http://127.0.0.1:{allowed_port}/x"
+    ));
     assert_eq!(allowed.text(), "upstream status 204");
     assert_eq!(allowed_connections.load(Ordering::SeqCst), 1);
 
-    let denied = host.get(&format!("/probe/outbound?url=http://127.0.0.1:{other_port}/x"));
+    let denied = host.get(&format!(
+        "/probe/outbound?url=http://127.0.0.1:{other_port}/x"
+    ));
     assert_eq!(denied.status, 502, "{}", denied.text());
-    assert!(denied.text().contains("HttpRequestDenied"), "{}", denied.text());
-    assert_eq!(other_connections.load(Ordering::SeqCst), 0, "nothing left the host");
+    assert!(
+        denied.text().contains("HttpRequestDenied"),
+        "{}",
+        denied.text()
+    );
+    assert_eq!(
+        other_connections.load(Ordering::SeqCst),
+        0,
+        "nothing left the host"
+    );
     std::thread::sleep(std::time::Duration::from_millis(200));
     let log = host.log().join("\n");
     assert!(log.contains("add it to allowed_outbound_hosts"), "{log}");
@@ -121,7 +163,10 @@ fn spin_headers_describe_the_route_and_cannot_be_spoofed() {
     let host = probe(state.path(), &[]);
     let response = host.get_with(
         "/probe/headers?a=1",
-        &[("spin-client-addr", b"203.0.113.9:1"), ("spin-path-info", b"/forged")],
+        &[
+            ("spin-client-addr", b"203.0.113.9:1"),
+            ("spin-path-info", b"/forged"),
+        ],
     );
     let headers = response.text();
     let address = host.address;
@@ -134,7 +179,10 @@ fn spin_headers_describe_the_route_and_cannot_be_spoofed() {
         "spin-base-path: /".to_owned(),
         "spin-client-addr: 127.0.0.1:".to_owned(),
     ] {
-        assert!(headers.contains(&expected), "missing {expected:?} in:\n{headers}");
+        assert!(
+            headers.contains(&expected),
+            "missing {expected:?} in:\n{headers}"
+        );
     }
     assert!(!headers.contains("203.0.113.9"), "{headers}");
     assert!(!headers.contains("/forged"), "{headers}");
@@ -155,8 +203,15 @@ fn files_are_mounted_read_only_inside_their_directory() {
 fn component_environment_comes_from_the_manifest() {
     let state = tempfile::tempdir().expect("state dir");
     let host = probe(state.path(), &[]);
-    assert_eq!(host.get("/probe/environment/PROBE_ENVIRONMENT").text(), "from-manifest");
-    assert_eq!(host.get("/probe/environment/HOME").status, 404, "the host's environment stays out");
+    assert_eq!(
+        host.get("/probe/environment/PROBE_ENVIRONMENT").text(),
+        "from-manifest"
+    );
+    assert_eq!(
+        host.get("/probe/environment/HOME").status,
+        404,
+        "the host's environment stays out"
+    );
 }
 
 #[test]

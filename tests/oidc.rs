@@ -44,13 +44,23 @@ fn apt_authenticates_with_an_oidc_token_as_github_action() {
     let wharf = oidc_wharf(&issuer, state.path());
     let public_key = wharf.get("/public.key").body;
 
-    let allowed = AptClient::new(wharf.address, &public_key, "github-action", &issuer.token_for("acme/infra", AUDIENCE));
+    let allowed = AptClient::new(
+        wharf.address,
+        &public_key,
+        "github-action",
+        &issuer.token_for("acme/infra", AUDIENCE),
+    );
     let update = allowed.update();
     assert!(update.status.success(), "{}", describe(&update));
     let download = allowed.download("hello-wharf");
     assert!(download.status.success(), "{}", describe(&download));
 
-    let outsider = AptClient::new(wharf.address, &public_key, "github-action", &issuer.token_for("mallory/infra", AUDIENCE));
+    let outsider = AptClient::new(
+        wharf.address,
+        &public_key,
+        "github-action",
+        &issuer.token_for("mallory/infra", AUDIENCE),
+    );
     let refused = outsider.update();
     assert!(describe(&refused).contains("401"), "{}", describe(&refused));
     assert_eq!(outsider.candidate("hello-wharf"), None);
@@ -63,14 +73,32 @@ fn terraform_authenticates_with_an_oidc_token_as_bearer() {
     let wharf = oidc_wharf(&issuer, state.path());
     let binary = &terraform_binaries()[0];
 
-    let project = TerraformProject::new(wharf.address, &issuer.token_for("tools-org/anything", AUDIENCE), "wharf/hello/null", "~> 1.0");
+    let project = TerraformProject::new(
+        wharf.address,
+        &issuer.token_for("tools-org/anything", AUDIENCE),
+        "wharf/hello/null",
+        "~> 1.0",
+    );
     let output = project.init(binary);
-    assert!(output.status.success(), "{}", end_to_end::terraform::describe(&output));
+    assert!(
+        output.status.success(),
+        "{}",
+        end_to_end::terraform::describe(&output)
+    );
     assert_eq!(project.installed_version().as_deref(), Some("1.0.0"));
 
-    let project = TerraformProject::new(wharf.address, &issuer.token_for("mallory/infra", AUDIENCE), "wharf/hello/null", "~> 1.0");
+    let project = TerraformProject::new(
+        wharf.address,
+        &issuer.token_for("mallory/infra", AUDIENCE),
+        "wharf/hello/null",
+        "~> 1.0",
+    );
     let output = project.init(binary);
-    assert!(!output.status.success(), "{}", end_to_end::terraform::describe(&output));
+    assert!(
+        !output.status.success(),
+        "{}",
+        end_to_end::terraform::describe(&output)
+    );
 }
 
 #[test]
@@ -81,14 +109,25 @@ fn the_wrong_audience_and_a_forged_key_are_refused() {
     let wharf = oidc_wharf(&issuer, state.path());
     let path = "/dists/stable/InRelease";
     let default_audience = issuer.token_for("acme/infra", "https://github.com/acme");
-    let response = wharf.get_with(path, &[("Authorization", bearer(&default_audience).as_bytes())]);
+    let response = wharf.get_with(
+        path,
+        &[("Authorization", bearer(&default_audience).as_bytes())],
+    );
     assert_eq!(response.status, 401, "{}", response.text());
     // Signed by another key under our key id, with our issuer's name.
-    let forged = forger.mint(&issuer.claims("acme/infra", AUDIENCE, now(), now() + 300), KEY_ID);
+    let forged = forger.mint(
+        &issuer.claims("acme/infra", AUDIENCE, now(), now() + 300),
+        KEY_ID,
+    );
     let response = wharf.get_with(path, &[("Authorization", bearer(&forged).as_bytes())]);
     assert_eq!(response.status, 401, "{}", response.text());
     let good = issuer.token_for("acme/infra", AUDIENCE);
-    assert_eq!(wharf.get_with(path, &[("Authorization", bearer(&good).as_bytes())]).status, 200);
+    assert_eq!(
+        wharf
+            .get_with(path, &[("Authorization", bearer(&good).as_bytes())])
+            .status,
+        200
+    );
 }
 
 #[test]
@@ -99,26 +138,55 @@ fn an_exchanged_token_keeps_working_after_the_oidc_token_expired() {
     let path = "/dists/stable/InRelease";
     // Expired 55 s ago: still inside the 60 s leeway for five more seconds.
     let now = now();
-    let short_lived = issuer.mint(&issuer.claims("acme/infra", AUDIENCE, now - 400, now - 55), KEY_ID);
-    let exchanged = wharf.send("POST", "/auth/token", &[("Authorization", bearer(&short_lived).as_bytes())], b"");
+    let short_lived = issuer.mint(
+        &issuer.claims("acme/infra", AUDIENCE, now - 400, now - 55),
+        KEY_ID,
+    );
+    let exchanged = wharf.send(
+        "POST",
+        "/auth/token",
+        &[("Authorization", bearer(&short_lived).as_bytes())],
+        b"",
+    );
     assert_eq!(exchanged.status, 200, "{}", exchanged.text());
     let answer: serde_json::Value = serde_json::from_slice(&exchanged.body).expect("json");
     let token = answer["token"].as_str().expect("token").to_owned();
     end_to_end::secrets::remember(&token);
     let expires_at = answer["expires_at"].as_u64().expect("expires_at");
-    assert!(expires_at > now + 3000 && expires_at <= now + 3601, "{expires_at}");
+    assert!(
+        expires_at > now + 3000 && expires_at <= now + 3601,
+        "{expires_at}"
+    );
 
     std::thread::sleep(std::time::Duration::from_secs(7));
     let expired = wharf.get_with(path, &[("Authorization", bearer(&short_lived).as_bytes())]);
-    assert_eq!(expired.status, 401, "the OIDC token itself has expired: {}", expired.text());
+    assert_eq!(
+        expired.status,
+        401,
+        "the OIDC token itself has expired: {}",
+        expired.text()
+    );
     for authorization in [bearer(&token), github_action(&token)] {
         let response = wharf.get_with(path, &[("Authorization", authorization.as_bytes())]);
         assert_eq!(response.status, 200, "{}", response.text());
     }
-    let not_oidc = wharf.send("POST", "/auth/token", &[("Authorization", bearer(&token).as_bytes())], b"");
-    assert_eq!(not_oidc.status, 401, "a wharf token cannot be exchanged again");
+    let not_oidc = wharf.send(
+        "POST",
+        "/auth/token",
+        &[("Authorization", bearer(&token).as_bytes())],
+        b"",
+    );
+    assert_eq!(
+        not_oidc.status, 401,
+        "a wharf token cannot be exchanged again"
+    );
     let unknown = "wharf_".to_owned() + &"A".repeat(43);
-    assert_eq!(wharf.get_with(path, &[("Authorization", bearer(&unknown).as_bytes())]).status, 401);
+    assert_eq!(
+        wharf
+            .get_with(path, &[("Authorization", bearer(&unknown).as_bytes())])
+            .status,
+        401
+    );
 }
 
 #[test]
@@ -128,19 +196,36 @@ fn a_burst_of_unknown_key_ids_fetches_the_key_set_at_most_once_a_minute() {
     let wharf = oidc_wharf(&issuer, state.path());
     let path = "/dists/stable/Release";
     let good = issuer.token_for("acme/infra", AUDIENCE);
-    assert_eq!(wharf.get_with(path, &[("Authorization", bearer(&good).as_bytes())]).status, 200);
+    assert_eq!(
+        wharf
+            .get_with(path, &[("Authorization", bearer(&good).as_bytes())])
+            .status,
+        200
+    );
     assert_eq!(issuer.jwks_fetches(), 1, "one cold fetch");
     let mut statuses = std::collections::BTreeMap::new();
     for index in 0..1000 {
         let claims = issuer.claims("acme/infra", AUDIENCE, now(), now() + 300);
         let token = issuer.mint(&claims, &format!("random-kid-{index}"));
-        let status = wharf.get_with(path, &[("Authorization", bearer(&token).as_bytes())]).status;
+        let status = wharf
+            .get_with(path, &[("Authorization", bearer(&token).as_bytes())])
+            .status;
         *statuses.entry(status).or_insert(0) += 1;
     }
-    assert!(issuer.jwks_fetches() <= 2, "{} JWKS fetches", issuer.jwks_fetches());
+    assert!(
+        issuer.jwks_fetches() <= 2,
+        "{} JWKS fetches",
+        issuer.jwks_fetches()
+    );
     assert_eq!(statuses.get(&200), None, "{statuses:?}");
-    assert!(statuses.get(&429).copied().unwrap_or(0) > 900, "repeated failures are throttled: {statuses:?}");
-    println!("1000 unknown-kid tokens: {statuses:?}, {} JWKS fetch(es)", issuer.jwks_fetches());
+    assert!(
+        statuses.get(&429).copied().unwrap_or(0) > 900,
+        "repeated failures are throttled: {statuses:?}"
+    );
+    println!(
+        "1000 unknown-kid tokens: {statuses:?}, {} JWKS fetch(es)",
+        issuer.jwks_fetches()
+    );
 }
 
 #[test]
@@ -151,10 +236,19 @@ fn repeated_failures_are_throttled_with_retry_after() {
     let path = "/dists/stable/Release";
     let mut last = None;
     for _ in 0..12 {
-        last = Some(wharf.get_with(path, &[("Authorization", bearer(&issuer.token_for("mallory/x", AUDIENCE)).as_bytes())]));
+        last = Some(wharf.get_with(
+            path,
+            &[(
+                "Authorization",
+                bearer(&issuer.token_for("mallory/x", AUDIENCE)).as_bytes(),
+            )],
+        ));
     }
     let last = last.expect("responses");
     assert_eq!(last.status, 429, "{}", last.text());
-    let retry_after: u64 = last.header("retry-after").and_then(|value| value.parse().ok()).expect("Retry-After");
+    let retry_after: u64 = last
+        .header("retry-after")
+        .and_then(|value| value.parse().ok())
+        .expect("Retry-After");
     assert!((1..=300).contains(&retry_after), "{retry_after}");
 }

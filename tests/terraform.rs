@@ -27,10 +27,15 @@ fn github_tarball(top: &str, main_tf: &str) -> Vec<u8> {
     global.set_size(comment.len() as u64);
     global.set_path("pax_global_header").expect("path");
     global.set_cksum();
-    builder.append(&global, &comment[..]).expect("global header");
+    builder
+        .append(&global, &comment[..])
+        .expect("global header");
     for (path, contents) in [
         ("main.tf", main_tf),
-        ("modules/disk/main.tf", "variable \"size\" {\n  default = 8\n}\n"),
+        (
+            "modules/disk/main.tf",
+            "variable \"size\" {\n  default = 8\n}\n",
+        ),
     ] {
         let mut header = tar::Header::new_gnu();
         header.set_mode(0o644);
@@ -100,8 +105,15 @@ fn terraform_installs_the_sample_module_from_the_files_origin() {
         let output = project.init(&binary);
         assert!(output.status.success(), "{version}: {}", describe(&output));
         let main_tf = project.installed_file("main.tf").unwrap_or_default();
-        assert!(main_tf.contains("from a module served by wharf"), "{version}: {main_tf}");
-        assert_eq!(project.installed_version().as_deref(), Some("1.0.0"), "{version}");
+        assert!(
+            main_tf.contains("from a module served by wharf"),
+            "{version}: {main_tf}"
+        );
+        assert_eq!(
+            project.installed_version().as_deref(),
+            Some("1.0.0"),
+            "{version}"
+        );
     }
 }
 
@@ -116,27 +128,50 @@ fn terraform_installs_a_private_module_from_github_tags() {
     for binary in terraform_binaries() {
         let version = terraform_version(&binary);
         github.clear_calls();
-        let project = TerraformProject::new(wharf.address, TOKEN, "acme/proxmox-vm/proxmox", "~> 1.0");
+        let project =
+            TerraformProject::new(wharf.address, TOKEN, "acme/proxmox-vm/proxmox", "~> 1.0");
         let output = project.init(&binary);
         assert!(output.status.success(), "{version}: {}", describe(&output));
         // ~> 1.0 picks 1.1.0: the newer 1.2.0-beta.1 is a prerelease, `latest` is no version.
-        assert_eq!(project.installed_version().as_deref(), Some("1.1.0"), "{version}");
+        assert_eq!(
+            project.installed_version().as_deref(),
+            Some("1.1.0"),
+            "{version}"
+        );
         let main_tf = project.installed_file("main.tf").unwrap_or_default();
-        assert!(main_tf.contains("v1.1.0"), "files at the module root: {main_tf}");
+        assert!(
+            main_tf.contains("v1.1.0"),
+            "files at the module root: {main_tf}"
+        );
         assert!(project.installed_file("modules/disk/main.tf").is_some());
 
         let calls = github.calls();
         let api_calls = calls.iter().filter(|call| call.host == "api").count();
-        let downloads: Vec<_> = calls.iter().filter(|call| call.host == "downloads").collect();
-        println!("{version}: one terraform init cost {api_calls} GitHub API calls and {} download(s)", downloads.len());
-        assert!(calls.iter().filter(|call| call.host == "api").all(|call| call.authorization.is_some()));
+        let downloads: Vec<_> = calls
+            .iter()
+            .filter(|call| call.host == "downloads")
+            .collect();
+        println!(
+            "{version}: one terraform init cost {api_calls} GitHub API calls and {} download(s)",
+            downloads.len()
+        );
+        assert!(calls
+            .iter()
+            .filter(|call| call.host == "api")
+            .all(|call| call.authorization.is_some()));
         assert!(!downloads.is_empty() && downloads.iter().all(|call| call.authorization.is_none()));
     }
 
     std::thread::sleep(std::time::Duration::from_millis(200));
     let log = wharf.log().join("\n");
-    assert!(log.contains("/versions 200") && log.contains("terraform-discovery auth=bearer"), "{log}");
-    assert!(log.contains("module-archives auth=none"), "Terraform sends no token to archive URLs:\n{log}");
+    assert!(
+        log.contains("/versions 200") && log.contains("terraform-discovery auth=bearer"),
+        "{log}"
+    );
+    assert!(
+        log.contains("module-archives auth=none"),
+        "Terraform sends no token to archive URLs:\n{log}"
+    );
     assert!(!log.contains(TOKEN) && !log.contains(GITHUB_TOKEN), "{log}");
 }
 
@@ -149,7 +184,12 @@ fn a_wrong_registry_token_fails_terraform_init() {
         &[("api_tokens", TOKEN), ("url_signing_key", SIGNING_KEY)],
     );
     for binary in terraform_binaries() {
-        let project = TerraformProject::new(wharf.address, "not-the-token-0123456", "wharf/hello/null", "~> 1.0");
+        let project = TerraformProject::new(
+            wharf.address,
+            "not-the-token-0123456",
+            "wharf/hello/null",
+            "~> 1.0",
+        );
         let output = project.init(&binary);
         assert!(!output.status.success(), "{}", describe(&output));
         assert!(project.installed_file("main.tf").is_none());
@@ -181,7 +221,8 @@ fn a_github_app_installation_token_is_minted_once_and_cached() {
     let binary = &terraform_binaries()[0];
     for round in ["cold", "warm"] {
         github.clear_calls();
-        let project = TerraformProject::new(wharf.address, TOKEN, "acme/proxmox-vm/proxmox", "1.0.0");
+        let project =
+            TerraformProject::new(wharf.address, TOKEN, "acme/proxmox-vm/proxmox", "1.0.0");
         let output = project.init(binary);
         assert!(output.status.success(), "{round}: {}", describe(&output));
         assert_eq!(project.installed_version().as_deref(), Some("1.0.0"));
@@ -190,7 +231,11 @@ fn a_github_app_installation_token_is_minted_once_and_cached() {
             .iter()
             .filter(|call| call.path.ends_with("/access_tokens"))
             .count();
-        let api_calls = github.calls().iter().filter(|call| call.host == "api").count();
+        let api_calls = github
+            .calls()
+            .iter()
+            .filter(|call| call.host == "api")
+            .count();
         println!("GitHub App, {round}: {api_calls} API calls, {exchanges} token exchange(s)");
         assert_eq!(exchanges, usize::from(round == "cold"), "{round}");
     }
@@ -207,7 +252,10 @@ fn a_moved_tag_is_refused() {
     let bearer = format!("Bearer {TOKEN}");
     let first = wharf.get_with(download, &[("Authorization", bearer.as_bytes())]);
     assert_eq!(first.status, 204, "{}", first.text());
-    assert!(first.header("x-terraform-get").unwrap_or_default().contains(&sha(3)));
+    assert!(first
+        .header("x-terraform-get")
+        .unwrap_or_default()
+        .contains(&sha(3)));
 
     github.move_tag("acme/proxmox-vm", "v1.1.0", &sha(99));
     let moved = wharf.get_with(download, &[("Authorization", bearer.as_bytes())]);
@@ -229,7 +277,10 @@ fn archive_urls_need_a_valid_unexpired_signature() {
         &[("Authorization", bearer.as_bytes())],
     );
     assert_eq!(download.status, 204, "{}", download.text());
-    let location = download.header("x-terraform-get").expect("X-Terraform-Get").to_owned();
+    let location = download
+        .header("x-terraform-get")
+        .expect("X-Terraform-Get")
+        .to_owned();
     let (path, query) = location.split_once('?').expect("signed query");
 
     let head = wharf.send("HEAD", &location, &[], b"");
@@ -270,7 +321,10 @@ fn github_failures_become_retryable_errors_with_a_body() {
     assert_eq!(garbage.status, 502, "{}", garbage.text());
 
     github.set_rate_limited(true);
-    let limited = wharf.get_with("/v1/modules/acme/proxmox-vm/proxmox/versions", &authorization);
+    let limited = wharf.get_with(
+        "/v1/modules/acme/proxmox-vm/proxmox/versions",
+        &authorization,
+    );
     assert_eq!(limited.status, 503, "{}", limited.text());
     let retry_after: u64 = limited
         .header("retry-after")
@@ -280,8 +334,14 @@ fn github_failures_become_retryable_errors_with_a_body() {
     assert!(limited.text().contains("rate limit"), "{}", limited.text());
     github.set_rate_limited(false);
 
-    let not_allowed = wharf.get_with("/v1/modules/evil/proxmox-vm/proxmox/versions", &authorization);
-    assert_eq!(not_allowed.status, 404, "owners outside allowed_owners do not exist");
+    let not_allowed = wharf.get_with(
+        "/v1/modules/evil/proxmox-vm/proxmox/versions",
+        &authorization,
+    );
+    assert_eq!(
+        not_allowed.status, 404,
+        "owners outside allowed_owners do not exist"
+    );
     let unknown = wharf.get_with("/v1/modules/acme/nothing/proxmox/versions", &authorization);
     assert_eq!(unknown.status, 404);
 }
@@ -321,7 +381,10 @@ fn module_repository_template_maps_modules_to_other_repository_names() {
         state.path(),
         &[
             ("github_token", GITHUB_TOKEN),
-            ("module_repository_template", "{namespace}/terraform-{provider}-{name}"),
+            (
+                "module_repository_template",
+                "{namespace}/terraform-{provider}-{name}",
+            ),
         ],
     );
     let bearer = format!("Bearer {TOKEN}");
@@ -330,6 +393,15 @@ fn module_repository_template_maps_modules_to_other_repository_names() {
         &[("Authorization", bearer.as_bytes())],
     );
     assert_eq!(versions.status, 200, "{}", versions.text());
-    assert!(versions.text().starts_with(r#"{"modules":[{"versions":[{"version":"1.2.0-beta.1"},{"version":"1.1.0"}"#), "{}", versions.text());
-    assert!(github.calls().iter().any(|call| call.path == "/repos/acme/terraform-proxmox-vm/tags"));
+    assert!(
+        versions.text().starts_with(
+            r#"{"modules":[{"versions":[{"version":"1.2.0-beta.1"},{"version":"1.1.0"}"#
+        ),
+        "{}",
+        versions.text()
+    );
+    assert!(github
+        .calls()
+        .iter()
+        .any(|call| call.path == "/repos/acme/terraform-proxmox-vm/tags"));
 }

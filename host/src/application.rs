@@ -53,8 +53,10 @@ impl Application {
 
         std::fs::create_dir_all(state_dir)
             .with_context(|| format!("cannot create state directory {}", state_dir.display()))?;
-        let key_value = KeyValueDatabase::open(&state_dir.join("key_value.db"))
-            .with_context(|| format!("cannot open the key-value store in {}", state_dir.display()))?;
+        let key_value =
+            KeyValueDatabase::open(&state_dir.join("key_value.db")).with_context(|| {
+                format!("cannot open the key-value store in {}", state_dir.display())
+            })?;
 
         let engine = engine()?;
         let mut linker = Linker::<RequestState>::new(&engine);
@@ -179,10 +181,7 @@ fn load_component(
             } => {
                 let directory = base.join(source);
                 if !directory.is_dir() {
-                    return Err(anyhow!(
-                        "files: {} is not a directory",
-                        directory.display()
-                    ));
+                    return Err(anyhow!("files: {} is not a directory", directory.display()));
                 }
                 Ok((directory, destination.clone()))
             }

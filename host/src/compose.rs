@@ -46,7 +46,12 @@ pub fn compose(socket: &[u8], dependencies: Vec<Dependency>) -> anyhow::Result<V
             dependency.bytes,
             graph.types_mut(),
         )
-        .with_context(|| format!("dependency '{}' is not a valid component", dependency.import))?;
+        .with_context(|| {
+            format!(
+                "dependency '{}' is not a valid component",
+                dependency.import
+            )
+        })?;
         let package = graph.register_package(package)?;
         let exports: Vec<String> = graph.types()[graph[package].ty()]
             .exports

@@ -26,7 +26,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "wharf-host", version, about = "Runs a Spin application (spin.toml) on wasmtime")]
+#[command(
+    name = "wharf-host",
+    version,
+    about = "Runs a Spin application (spin.toml) on wasmtime"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -49,7 +49,10 @@ pub struct VariableDeclaration {
     pub required: bool,
     /// wharf-host never prints a variable's value, secret or not; parsed so typos are caught.
     #[serde(default)]
-    #[expect(dead_code, reason = "accepted for Spin compatibility; every value is treated as secret")]
+    #[expect(
+        dead_code,
+        reason = "accepted for Spin compatibility; every value is treated as secret"
+    )]
     pub secret: bool,
 }
 
@@ -228,7 +231,8 @@ mod tests {
 
     #[test]
     fn variable_cannot_be_required_and_defaulted() {
-        let text = format!("{MINIMAL}\n[variables]\nkey = {{ required = true, default = \"x\" }}\n");
+        let text =
+            format!("{MINIMAL}\n[variables]\nkey = {{ required = true, default = \"x\" }}\n");
         assert!(parse(&text).is_err());
     }
 

@@ -57,7 +57,8 @@ impl AllowedHost {
             Some(_) => return Err(invalid("it must not have a path")),
             None => rest,
         };
-        let (host, port) = split_host_port(authority).ok_or_else(|| invalid("the port must be a number or *"))?;
+        let (host, port) =
+            split_host_port(authority).ok_or_else(|| invalid("the port must be a number or *"))?;
         let port = match port {
             None => PortPattern::SchemeDefault,
             Some("*") => PortPattern::Any,
@@ -76,7 +77,9 @@ impl AllowedHost {
         } else if let Some(domain) = host.strip_prefix("*.") {
             HostPattern::SubdomainsOf(domain.to_owned())
         } else if host.is_empty() || host.contains('*') {
-            return Err(invalid("the host must be a name, an address, * or *.domain"));
+            return Err(invalid(
+                "the host must be a name, an address, * or *.domain",
+            ));
         } else {
             HostPattern::Exactly(host)
         };
@@ -153,7 +156,9 @@ impl AllowedHosts {
         let Some(port) = uri.port_u16().or_else(|| default_port(scheme)) else {
             return false;
         };
-        self.entries.iter().any(|entry| entry.allows(scheme, host, port))
+        self.entries
+            .iter()
+            .any(|entry| entry.allows(scheme, host, port))
     }
 }
 
@@ -190,7 +195,10 @@ mod tests {
     fn subdomain_wildcard_excludes_the_domain_itself() {
         let assets = ["https://*.githubusercontent.com"];
         assert!(allows(&assets, "https://objects.githubusercontent.com/x"));
-        assert!(allows(&assets, "https://release-assets.githubusercontent.com/x"));
+        assert!(allows(
+            &assets,
+            "https://release-assets.githubusercontent.com/x"
+        ));
         assert!(!allows(&assets, "https://githubusercontent.com/x"));
         assert!(!allows(&assets, "https://evilgithubusercontent.com/x"));
     }

@@ -86,9 +86,7 @@ pub struct RouteTable {
 }
 
 impl RouteTable {
-    pub fn new(
-        entries: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Self, RouteError> {
+    pub fn new(entries: impl IntoIterator<Item = (String, String)>) -> Result<Self, RouteError> {
         let mut routes: Vec<Route> = Vec::new();
         for (raw, component) in entries {
             let pattern = RoutePattern::parse(&raw)?;
@@ -146,8 +144,14 @@ mod tests {
     #[test]
     fn exact_route_matches_only_its_path() {
         let routes = table(&[("/health", "health")]);
-        assert_eq!(served_by(&routes, "/health"), Some(("health", String::new())));
-        assert_eq!(served_by(&routes, "/health/"), Some(("health", String::new())));
+        assert_eq!(
+            served_by(&routes, "/health"),
+            Some(("health", String::new()))
+        );
+        assert_eq!(
+            served_by(&routes, "/health/"),
+            Some(("health", String::new()))
+        );
         assert_eq!(served_by(&routes, "/healthz"), None);
         assert_eq!(served_by(&routes, "/health/x"), None);
     }
@@ -177,7 +181,10 @@ mod tests {
             served_by(&routes, "/v1/modules/a/b/c/versions"),
             Some(("modules", "/a/b/c/versions".to_owned()))
         );
-        assert_eq!(served_by(&routes, "/v1/modules/exact").map(|m| m.0), Some("exact"));
+        assert_eq!(
+            served_by(&routes, "/v1/modules/exact").map(|m| m.0),
+            Some("exact")
+        );
     }
 
     #[test]

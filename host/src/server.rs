@@ -97,15 +97,22 @@ async fn handle(
         Some(matched) => {
             let id = matched.route.component.clone();
             let component = &application.components[&id];
-            let response = run_component(application, component, &matched, request, client, local_address)
-                .await
-                .unwrap_or_else(|error| {
-                    eprintln!("component {id} failed: {error:#}");
-                    plain_text(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        &format!("component {id} failed; see the server log"),
-                    )
-                });
+            let response = run_component(
+                application,
+                component,
+                &matched,
+                request,
+                client,
+                local_address,
+            )
+            .await
+            .unwrap_or_else(|error| {
+                eprintln!("component {id} failed: {error:#}");
+                plain_text(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &format!("component {id} failed; see the server log"),
+                )
+            });
             (response, id)
         }
     };
@@ -168,7 +175,9 @@ async fn run_component(
 
     match receiver.await {
         Ok(Ok(response)) => Ok(response),
-        Ok(Err(error_code)) => Err(anyhow!("the component answered with an error: {error_code:?}")),
+        Ok(Err(error_code)) => Err(anyhow!(
+            "the component answered with an error: {error_code:?}"
+        )),
         Err(_) => match task.await {
             Ok(Ok(())) => Err(anyhow!("the component returned without setting a response")),
             Ok(Err(error)) => Err(anyhow::Error::from(error).context("the component trapped")),
@@ -242,7 +251,11 @@ fn authorization_scheme(request: &Request<Incoming>) -> &'static str {
     let Some(value) = request.headers().get(http::header::AUTHORIZATION) else {
         return "none";
     };
-    let scheme = value.as_bytes().split(|byte| *byte == b' ').next().unwrap_or_default();
+    let scheme = value
+        .as_bytes()
+        .split(|byte| *byte == b' ')
+        .next()
+        .unwrap_or_default();
     if scheme.eq_ignore_ascii_case(b"basic") {
         "basic"
     } else if scheme.eq_ignore_ascii_case(b"bearer") {

@@ -24,10 +24,7 @@ pub struct ApplicationVariables {
 
 impl std::fmt::Debug for ApplicationVariables {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_set()
-            .entries(self.values.keys())
-            .finish()
+        formatter.debug_set().entries(self.values.keys()).finish()
     }
 }
 
@@ -70,7 +67,9 @@ impl ApplicationVariables {
         while let Some(start) = rest.find("{{") {
             expanded.push_str(&rest[..start]);
             let after = &rest[start + 2..];
-            let end = after.find("}}").ok_or_else(|| malformed("'{{' without '}}'"))?;
+            let end = after
+                .find("}}")
+                .ok_or_else(|| malformed("'{{' without '}}'"))?;
             let name = after[..end].trim();
             if !crate::manifest::is_valid_variable_name(name) {
                 return Err(malformed("placeholder is not a variable name"));
@@ -116,7 +115,10 @@ mod tests {
 
     #[test]
     fn defaults_apply_and_environment_overrides() {
-        let declared = declarations(&[("origin", Some("files")), ("apt_branch", Some("apt-metadata"))]);
+        let declared = declarations(&[
+            ("origin", Some("files")),
+            ("apt_branch", Some("apt-metadata")),
+        ]);
         let variables = ApplicationVariables::resolve(&declared, |name| {
             (name == "SPIN_VARIABLE_ORIGIN").then(|| "github".to_owned())
         })
@@ -127,10 +129,17 @@ mod tests {
 
     #[test]
     fn missing_required_variables_are_all_named_with_their_environment_names() {
-        let declared = declarations(&[("url_signing_key", None), ("other_key", None), ("x", Some(""))]);
+        let declared = declarations(&[
+            ("url_signing_key", None),
+            ("other_key", None),
+            ("x", Some("")),
+        ]);
         let error = ApplicationVariables::resolve(&declared, no_environment).expect_err("missing");
         let message = error.to_string();
-        assert!(message.contains("SPIN_VARIABLE_URL_SIGNING_KEY"), "{message}");
+        assert!(
+            message.contains("SPIN_VARIABLE_URL_SIGNING_KEY"),
+            "{message}"
+        );
         assert!(message.contains("SPIN_VARIABLE_OTHER_KEY"), "{message}");
         assert!(!message.contains("SPIN_VARIABLE_X"), "{message}");
     }
@@ -151,7 +160,10 @@ mod tests {
             variables.expand("https://{{ host }}:{{ port }}/x").unwrap(),
             "https://example.com:8080/x"
         );
-        assert_eq!(variables.expand("no placeholders").unwrap(), "no placeholders");
+        assert_eq!(
+            variables.expand("no placeholders").unwrap(),
+            "no placeholders"
+        );
     }
 
     #[test]
@@ -161,9 +173,18 @@ mod tests {
             variables.expand("{{ nope }}"),
             Err(VariableError::Undeclared("nope".to_owned()))
         );
-        assert!(matches!(variables.expand("{{ open"), Err(VariableError::MalformedTemplate { .. })));
-        assert!(matches!(variables.expand("close }}"), Err(VariableError::MalformedTemplate { .. })));
-        assert!(matches!(variables.expand("{{ Bad-Name }}"), Err(VariableError::MalformedTemplate { .. })));
+        assert!(matches!(
+            variables.expand("{{ open"),
+            Err(VariableError::MalformedTemplate { .. })
+        ));
+        assert!(matches!(
+            variables.expand("close }}"),
+            Err(VariableError::MalformedTemplate { .. })
+        ));
+        assert!(matches!(
+            variables.expand("{{ Bad-Name }}"),
+            Err(VariableError::MalformedTemplate { .. })
+        ));
     }
 
     #[test]

@@ -12,7 +12,13 @@ fn wharf_host(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn a_missing_manifest_is_named() {
-    let output = wharf_host(&["up", "--listen", "127.0.0.1:0", "--from", "/nonexistent/spin.toml"]);
+    let output = wharf_host(&[
+        "up",
+        "--listen",
+        "127.0.0.1:0",
+        "--from",
+        "/nonexistent/spin.toml",
+    ]);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("/nonexistent/spin.toml"), "{stderr}");
@@ -23,7 +29,13 @@ fn an_invalid_manifest_says_what_is_wrong() {
     let directory = tempfile::tempdir().expect("dir");
     let manifest = directory.path().join("spin.toml");
     std::fs::write(&manifest, "spin_manifest_version = 2\n[application]\nname = \"x\"\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"missing\"\n").expect("write");
-    let output = wharf_host(&["up", "--listen", "127.0.0.1:0", "--from", manifest.to_str().expect("utf-8")]);
+    let output = wharf_host(&[
+        "up",
+        "--listen",
+        "127.0.0.1:0",
+        "--from",
+        manifest.to_str().expect("utf-8"),
+    ]);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("'missing'"), "{stderr}");
@@ -34,8 +46,19 @@ fn a_missing_component_file_says_how_to_build_it() {
     let directory = tempfile::tempdir().expect("dir");
     let manifest = directory.path().join("spin.toml");
     std::fs::write(&manifest, "spin_manifest_version = 2\n[application]\nname = \"x\"\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"web\"\n[component.web]\nsource = \"web.wasm\"\n").expect("write");
-    let output = wharf_host(&["up", "--listen", "127.0.0.1:0", "--from", manifest.to_str().expect("utf-8"), "--state-dir", directory.path().join("state").to_str().expect("utf-8")]);
+    let output = wharf_host(&[
+        "up",
+        "--listen",
+        "127.0.0.1:0",
+        "--from",
+        manifest.to_str().expect("utf-8"),
+        "--state-dir",
+        directory.path().join("state").to_str().expect("utf-8"),
+    ]);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("web.wasm") && stderr.contains("make build"), "{stderr}");
+    assert!(
+        stderr.contains("web.wasm") && stderr.contains("make build"),
+        "{stderr}"
+    );
 }

@@ -47,8 +47,11 @@ impl AptClient {
         )
         .expect("sources");
         let auth = base.join("etc/apt/auth.conf.d/wharf.conf");
-        std::fs::write(&auth, format!("machine http://{registry}\nlogin {user}\npassword {password}\n"))
-            .expect("auth.conf");
+        std::fs::write(
+            &auth,
+            format!("machine http://{registry}\nlogin {user}\npassword {password}\n"),
+        )
+        .expect("auth.conf");
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&auth, std::fs::Permissions::from_mode(0o600)).expect("chmod");
         AptClient { root }
@@ -64,7 +67,10 @@ impl AptClient {
     }
 
     pub fn update(&self) -> Output {
-        self.command("apt-get").args(["update"]).output().expect("run apt-get update")
+        self.command("apt-get")
+            .args(["update"])
+            .output()
+            .expect("run apt-get update")
     }
 
     pub fn download(&self, package: &str) -> Output {
@@ -93,7 +99,13 @@ impl AptClient {
 }
 
 /// Builds a `.deb` with dpkg-deb: `name_version_architecture.deb` in `directory`.
-pub fn build_deb(directory: &Path, name: &str, version: &str, architecture: &str, payload_bytes: usize) -> PathBuf {
+pub fn build_deb(
+    directory: &Path,
+    name: &str,
+    version: &str,
+    architecture: &str,
+    payload_bytes: usize,
+) -> PathBuf {
     let tree = tempfile::tempdir().expect("package tree");
     std::fs::create_dir_all(tree.path().join("DEBIAN")).expect("DEBIAN");
     std::fs::create_dir_all(tree.path().join("usr/share").join(name)).expect("share");
@@ -104,8 +116,14 @@ pub fn build_deb(directory: &Path, name: &str, version: &str, architecture: &str
         ),
     )
     .expect("control");
-    let payload: Vec<u8> = (0..payload_bytes).map(|index| (index * 7 % 251) as u8).collect();
-    std::fs::write(tree.path().join("usr/share").join(name).join("payload"), payload).expect("payload");
+    let payload: Vec<u8> = (0..payload_bytes)
+        .map(|index| (index * 7 % 251) as u8)
+        .collect();
+    std::fs::write(
+        tree.path().join("usr/share").join(name).join("payload"),
+        payload,
+    )
+    .expect("payload");
     let output = directory.join(format!("{name}_{version}_{architecture}.deb"));
     let status = Command::new("dpkg-deb")
         .args(["--root-owner-group", "-Zgzip", "--build"])
@@ -113,7 +131,11 @@ pub fn build_deb(directory: &Path, name: &str, version: &str, architecture: &str
         .arg(&output)
         .output()
         .expect("run dpkg-deb");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     output
 }
 

@@ -121,7 +121,9 @@ impl FakeGitHub {
     }
 
     pub fn add_repository(&self, full_name: &str, repository: FakeRepository) {
-        self.lock().repositories.insert(full_name.to_owned(), repository);
+        self.lock()
+            .repositories
+            .insert(full_name.to_owned(), repository);
     }
 
     pub fn add_token(&self, token: &str) {
@@ -139,7 +141,10 @@ impl FakeGitHub {
     /// Moves a tag to another commit (a rewritten tag).
     pub fn move_tag(&self, full_name: &str, tag: &str, sha: &str) {
         let mut state = self.lock();
-        let repository = state.repositories.get_mut(full_name).expect("known repository");
+        let repository = state
+            .repositories
+            .get_mut(full_name)
+            .expect("known repository");
         for (name, commit) in &mut repository.tags {
             if name == tag {
                 *commit = sha.to_owned();
@@ -150,15 +155,25 @@ impl FakeGitHub {
     /// Publishes a release (newest first, as GitHub lists them).
     pub fn add_release(&self, full_name: &str, release: FakeRelease) {
         let mut state = self.lock();
-        let repository = state.repositories.get_mut(full_name).expect("known repository");
+        let repository = state
+            .repositories
+            .get_mut(full_name)
+            .expect("known repository");
         repository.releases.insert(0, release);
     }
 
     /// Pushes a commit with these files to a branch.
     pub fn push(&self, full_name: &str, branch: &str, commit: FakeCommit) {
         let mut state = self.lock();
-        let repository = state.repositories.get_mut(full_name).expect("known repository");
-        repository.branches.entry(branch.to_owned()).or_default().push(commit);
+        let repository = state
+            .repositories
+            .get_mut(full_name)
+            .expect("known repository");
+        repository
+            .branches
+            .entry(branch.to_owned())
+            .or_default()
+            .push(commit);
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -211,8 +226,19 @@ impl FakeGitHub {
             authorization: authorization.clone(),
         });
         let reply = match host {
-            "api" => self.api(&method, path, query, authorization.as_deref(), headers.get("if-none-match").cloned()),
-            _ => self.download(&method, path, authorization.as_deref(), headers.get("range").map(String::as_str)),
+            "api" => self.api(
+                &method,
+                path,
+                query,
+                authorization.as_deref(),
+                headers.get("if-none-match").cloned(),
+            ),
+            _ => self.download(
+                &method,
+                path,
+                authorization.as_deref(),
+                headers.get("range").map(String::as_str),
+            ),
         };
         let mut stream = stream;
         let declared_length = reply
@@ -253,13 +279,33 @@ impl FakeGitHub {
         }
     }
 
-    fn api(&self, method: &str, path: &str, query: &str, authorization: Option<&str>, if_none_match: Option<String>) -> Reply {
+    fn api(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        authorization: Option<&str>,
+        if_none_match: Option<String>,
+    ) -> Reply {
         let rate_limited = self.lock().rate_limited;
-        let mut reply = self.api_route(method, path, query, authorization, rate_limited, if_none_match);
+        let mut reply = self.api_route(
+            method,
+            path,
+            query,
+            authorization,
+            rate_limited,
+            if_none_match,
+        );
         let remaining = if rate_limited { 0 } else { 4999 };
-        reply.headers.push(("x-ratelimit-limit".into(), "5000".into()));
-        reply.headers.push(("x-ratelimit-remaining".into(), remaining.to_string()));
-        reply.headers.push(("x-ratelimit-reset".into(), (now() + 120).to_string()));
+        reply
+            .headers
+            .push(("x-ratelimit-limit".into(), "5000".into()));
+        reply
+            .headers
+            .push(("x-ratelimit-remaining".into(), remaining.to_string()));
+        reply
+            .headers
+            .push(("x-ratelimit-reset".into(), (now() + 120).to_string()));
         reply
     }
 
@@ -305,10 +351,23 @@ impl FakeGitHub {
                 self.tags_page(&full_name, &repository, query)
             }
             ["releases"] => {
-                let items: Vec<String> = repository.releases.iter().map(|release| self.release_json(&full_name, release)).collect();
-                Self::paginated(&self.api_url(), &format!("/repos/{full_name}/releases"), &items, query)
+                let items: Vec<String> = repository
+                    .releases
+                    .iter()
+                    .map(|release| self.release_json(&full_name, release))
+                    .collect();
+                Self::paginated(
+                    &self.api_url(),
+                    &format!("/repos/{full_name}/releases"),
+                    &items,
+                    query,
+                )
             }
-            ["releases", "tags", tag] => match repository.releases.iter().find(|release| release.tag == *tag) {
+            ["releases", "tags", tag] => match repository
+                .releases
+                .iter()
+                .find(|release| release.tag == *tag)
+            {
                 Some(release) => Reply::json(200, &self.release_json(&full_name, release)),
                 None => Reply::json(404, r#"{"message":"Not Found"}"#),
             },
@@ -323,11 +382,18 @@ impl FakeGitHub {
                 }
                 Reply {
                     status: "302 Found".into(),
-                    headers: vec![("Location".into(), format!("{}/assets/{full_name}/{id}?signed=1", self.downloads_url()))],
+                    headers: vec![(
+                        "Location".into(),
+                        format!("{}/assets/{full_name}/{id}?signed=1", self.downloads_url()),
+                    )],
                     body: Vec::new(),
                 }
             }
-            ["branches", branch] => match repository.branches.get(*branch).and_then(|commits| commits.last()) {
+            ["branches", branch] => match repository
+                .branches
+                .get(*branch)
+                .and_then(|commits| commits.last())
+            {
                 Some(head) => Reply::json(
                     200,
                     &format!(r#"{{"name":"{branch}","commit":{{"sha":"{}"}}}}"#, head.sha),
@@ -350,11 +416,18 @@ impl FakeGitHub {
                     Some(bytes) => {
                         let etag = format!("\"{:x}\"", simple_hash(bytes));
                         if if_none_match.as_deref() == Some(etag.as_str()) {
-                            return Reply { status: "304 Not Modified".into(), headers: vec![("ETag".into(), etag)], body: Vec::new() };
+                            return Reply {
+                                status: "304 Not Modified".into(),
+                                headers: vec![("ETag".into(), etag)],
+                                body: Vec::new(),
+                            };
                         }
                         Reply {
                             status: "200 OK".into(),
-                            headers: vec![("ETag".into(), etag), ("Content-Type".into(), "application/vnd.github.raw".into())],
+                            headers: vec![
+                                ("ETag".into(), etag),
+                                ("Content-Type".into(), "application/vnd.github.raw".into()),
+                            ],
                             body: bytes.clone(),
                         }
                     }
@@ -461,8 +534,21 @@ impl FakeGitHub {
         };
         let per_page = parameter("per_page").unwrap_or(30).clamp(1, 100);
         let page = parameter("page").unwrap_or(1).max(1);
-        let body: Vec<&String> = items.iter().skip((page - 1) * per_page).take(per_page).collect();
-        let mut reply = Reply::json(200, &format!("[{}]", body.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(",")));
+        let body: Vec<&String> = items
+            .iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .collect();
+        let mut reply = Reply::json(
+            200,
+            &format!(
+                "[{}]",
+                body.iter()
+                    .map(|item| item.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        );
         let pages = items.len().div_ceil(per_page).max(1);
         if page < pages {
             reply.headers.push((
@@ -473,7 +559,11 @@ impl FakeGitHub {
         reply
     }
 
-    fn issue_installation_token(&self, installation_id: &str, authorization: Option<&str>) -> Reply {
+    fn issue_installation_token(
+        &self,
+        installation_id: &str,
+        authorization: Option<&str>,
+    ) -> Reply {
         let Some(app) = self.lock().app.clone() else {
             return Reply::json(404, r#"{"message":"Not Found"}"#);
         };
@@ -489,15 +579,30 @@ impl FakeGitHub {
             return Reply::json(404, r#"{"message":"Not Found"}"#);
         }
         let expires = now() + 3600;
-        let token = format!("ghs_fake{}{}", expires, self.lock().installation_tokens.len());
-        self.lock().installation_tokens.push((token.clone(), expires));
+        let token = format!(
+            "ghs_fake{}{}",
+            expires,
+            self.lock().installation_tokens.len()
+        );
+        self.lock()
+            .installation_tokens
+            .push((token.clone(), expires));
         Reply::json(
             201,
-            &format!(r#"{{"token":"{token}","expires_at":"{}"}}"#, rfc3339(expires)),
+            &format!(
+                r#"{{"token":"{token}","expires_at":"{}"}}"#,
+                rfc3339(expires)
+            ),
         )
     }
 
-    fn download(&self, method: &str, path: &str, authorization: Option<&str>, range: Option<&str>) -> Reply {
+    fn download(
+        &self,
+        method: &str,
+        path: &str,
+        authorization: Option<&str>,
+        range: Option<&str>,
+    ) -> Reply {
         if authorization.is_some() {
             // What GitHub's download hosts answer to a request that carries credentials.
             return Reply::json(400, r#"{"message":"Only one auth mechanism allowed"}"#);
@@ -556,14 +661,21 @@ fn ranged(bytes: &[u8], range: Option<&str>, head: bool) -> Reply {
         .and_then(|(start, end)| {
             let start: usize = start.parse().ok()?;
             let last = total.checked_sub(1)?;
-            let end: usize = if end.is_empty() { last } else { end.parse::<usize>().ok()?.min(last) };
+            let end: usize = if end.is_empty() {
+                last
+            } else {
+                end.parse::<usize>().ok()?.min(last)
+            };
             (start <= end).then_some((start, end))
         });
     let (status, body, mut headers) = match span {
         Some((start, end)) => (
             "206 Partial Content",
             bytes[start..=end].to_vec(),
-            vec![("Content-Range".to_owned(), format!("bytes {start}-{end}/{total}"))],
+            vec![(
+                "Content-Range".to_owned(),
+                format!("bytes {start}-{end}/{total}"),
+            )],
         ),
         None => ("200 OK", bytes.to_vec(), Vec::new()),
     };
@@ -598,7 +710,10 @@ impl Reply {
         };
         Reply {
             status: format!("{status} {reason}"),
-            headers: vec![("Content-Type".into(), "application/json; charset=utf-8".into())],
+            headers: vec![(
+                "Content-Type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
             body: body.as_bytes().to_vec(),
         }
     }
@@ -650,11 +765,16 @@ fn rfc3339(unix: u64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",

@@ -39,7 +39,9 @@ pub fn request(
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .expect("set timeout");
-    let mut message = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n").into_bytes();
+    let mut message =
+        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n")
+            .into_bytes();
     for (name, value) in headers {
         message.extend_from_slice(name.as_bytes());
         message.extend_from_slice(b": ");

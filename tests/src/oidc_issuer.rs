@@ -41,7 +41,8 @@ impl TestIssuer {
             URL_SAFE_NO_PAD.encode(key.n().to_bytes_be()),
             URL_SAFE_NO_PAD.encode(key.e().to_bytes_be())
         );
-        let configuration = format!(r#"{{"issuer":"{issuer}","jwks_uri":"{issuer}/.well-known/jwks"}}"#);
+        let configuration =
+            format!(r#"{{"issuer":"{issuer}","jwks_uri":"{issuer}/.well-known/jwks"}}"#);
         let jwks_fetches = Arc::new(AtomicUsize::new(0));
         let counter = jwks_fetches.clone();
         std::thread::spawn(move || {
@@ -53,7 +54,8 @@ impl TestIssuer {
                 }
                 loop {
                     let mut line = String::new();
-                    if reader.read_line(&mut line).map_or(true, |read| read == 0) || line == "\r\n" {
+                    if reader.read_line(&mut line).map_or(true, |read| read == 0) || line == "\r\n"
+                    {
                         break;
                     }
                 }
@@ -89,7 +91,13 @@ impl TestIssuer {
     }
 
     /// Claims as GitHub Actions sends them for a push to `repository` (`owner/name`).
-    pub fn claims(&self, repository: &str, audience: &str, issued_at: u64, expires_at: u64) -> serde_json::Value {
+    pub fn claims(
+        &self,
+        repository: &str,
+        audience: &str,
+        issued_at: u64,
+        expires_at: u64,
+    ) -> serde_json::Value {
         let owner = repository.split('/').next().unwrap_or_default();
         serde_json::json!({
             "iss": self.url(),
@@ -117,7 +125,10 @@ impl TestIssuer {
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
         let signature = SigningKey::<Sha256>::new(self.key.clone()).sign(signing_input.as_bytes());
-        let token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()));
+        let token = format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(signature.to_bytes())
+        );
         crate::secrets::remember(&token);
         token
     }

@@ -18,7 +18,10 @@ pub const SECRET_VARIABLES: &[&str] = &[
 pub fn remember(secret: &str) {
     // Short fragments (a PEM line break, an empty password) would match by accident.
     if secret.len() >= 8 {
-        SECRETS.lock().expect("secrets lock").push(secret.to_owned());
+        SECRETS
+            .lock()
+            .expect("secrets lock")
+            .push(secret.to_owned());
     }
 }
 

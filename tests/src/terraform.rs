@@ -20,9 +20,16 @@ pub fn terraform_binaries() -> Vec<PathBuf> {
         .filter(|entry| !entry.is_empty())
         .map(PathBuf::from)
         .collect();
-    assert!(binaries.len() >= 2, "expected terraform 1.11 and 1.0.3, got {listed:?}");
+    assert!(
+        binaries.len() >= 2,
+        "expected terraform 1.11 and 1.0.3, got {listed:?}"
+    );
     for binary in &binaries {
-        assert!(binary.is_file(), "terraform binary {} is missing", binary.display());
+        assert!(
+            binary.is_file(),
+            "terraform binary {} is missing",
+            binary.display()
+        );
     }
     binaries
 }
@@ -95,7 +102,9 @@ impl TerraformProject {
 
     pub fn installed_version(&self) -> Option<String> {
         let manifest = std::fs::read_to_string(
-            self.directory.path().join(".terraform/modules/modules.json"),
+            self.directory
+                .path()
+                .join(".terraform/modules/modules.json"),
         )
         .ok()?;
         let parsed: serde_json::Value = serde_json::from_str(&manifest).ok()?;

@@ -28,7 +28,8 @@ impl WharfHost {
     /// without the prefix, e.g. `("basic_user", "alice")`); others from the caller's
     /// environment are removed so tests do not depend on it.
     pub fn start(manifest: &Path, state_dir: &Path, variables: &[(&str, &str)]) -> Self {
-        Self::try_start(manifest, state_dir, variables).unwrap_or_else(|failure| panic!("{failure}"))
+        Self::try_start(manifest, state_dir, variables)
+            .unwrap_or_else(|failure| panic!("{failure}"))
     }
 
     /// Like `start`, but returns wharf-host's output when it exits instead of serving.
@@ -53,7 +54,10 @@ impl WharfHost {
         }
         for (name, value) in variables {
             crate::secrets::remember_variable(name, value);
-            command.env(format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()), value);
+            command.env(
+                format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
+                value,
+            );
         }
         let mut child = command.spawn().expect("start wharf-host");
 
@@ -80,7 +84,9 @@ impl WharfHost {
                     let status = child.wait().expect("wharf-host exit status");
                     std::thread::sleep(Duration::from_millis(100));
                     let output = log.lock().expect("log lock").join("\n");
-                    return Err(format!("wharf-host exited ({status}) before serving:\n{output}"));
+                    return Err(format!(
+                        "wharf-host exited ({status}) before serving:\n{output}"
+                    ));
                 }
             }
         };
@@ -101,7 +107,13 @@ impl WharfHost {
         request(self.address, "GET", path, headers, b"")
     }
 
-    pub fn send(&self, method: &str, path: &str, headers: &[(&str, &[u8])], body: &[u8]) -> HttpResponse {
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &[u8])],
+        body: &[u8],
+    ) -> HttpResponse {
         request(self.address, method, path, headers, body)
     }
 
@@ -137,7 +149,11 @@ impl Drop for WharfHost {
         // Every log line of every test's wharf-host is searched for every secret used so far.
         if !std::thread::panicking() {
             let leaked = crate::secrets::leaked_in(&self.log());
-            assert!(leaked.is_empty(), "wharf-host logged {} secret(s) used by the tests", leaked.len());
+            assert!(
+                leaked.is_empty(),
+                "wharf-host logged {} secret(s) used by the tests",
+                leaked.len()
+            );
         }
     }
 }

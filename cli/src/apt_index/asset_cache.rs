@@ -44,7 +44,9 @@ impl AssetCache {
                 .filter(|file| file.version == FORMAT_VERSION)
                 .unwrap_or_default(),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => CacheFile::default(),
-            Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+            Err(error) => {
+                return Err(error).with_context(|| format!("cannot read {}", path.display()))
+            }
         };
         Ok(Self {
             path,
@@ -55,7 +57,12 @@ impl AssetCache {
 
     /// The package for an asset seen before with the same size.
     pub fn get(&mut self, key: &str, size: u64) -> Option<DebPackage> {
-        let cached = self.file.assets.get(key).filter(|cached| cached.size == size)?.clone();
+        let cached = self
+            .file
+            .assets
+            .get(key)
+            .filter(|cached| cached.size == size)?
+            .clone();
         let control = ControlParagraph::parse(&cached.control).ok()?;
         let digests = FileDigests {
             size: cached.size,

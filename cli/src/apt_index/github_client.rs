@@ -44,9 +44,13 @@ impl GitHubClient {
         *copy.method_mut() = request.method().clone();
         *copy.uri_mut() = uri.clone();
         *copy.headers_mut() = request.headers().clone();
-        self.agent
-            .run(copy)
-            .with_context(|| format!("cannot reach {}://{}", uri.scheme_str().unwrap_or("?"), uri.authority().map(|a| a.as_str()).unwrap_or("?")))
+        self.agent.run(copy).with_context(|| {
+            format!(
+                "cannot reach {}://{}",
+                uri.scheme_str().unwrap_or("?"),
+                uri.authority().map(|a| a.as_str()).unwrap_or("?")
+            )
+        })
     }
 
     /// A JSON answer, read whole (lists and metadata are small).
@@ -61,7 +65,10 @@ impl GitHubClient {
         Ok(response)
     }
 
-    pub fn fetch_all_pages(&self, first: Request<Vec<u8>>) -> anyhow::Result<Vec<Response<Vec<u8>>>> {
+    pub fn fetch_all_pages(
+        &self,
+        first: Request<Vec<u8>>,
+    ) -> anyhow::Result<Vec<Response<Vec<u8>>>> {
         let mut pages = vec![self.fetch(first)?];
         while let Some(next) = pages
             .last()
@@ -76,7 +83,10 @@ impl GitHubClient {
     }
 
     /// Opens a download, following redirects; returns the reader and the announced length.
-    pub fn download(&self, request: Request<Vec<u8>>) -> anyhow::Result<(Box<dyn Read + Send>, Option<u64>)> {
+    pub fn download(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> anyhow::Result<(Box<dyn Read + Send>, Option<u64>)> {
         let mut request = request;
         let mut chain = RedirectChain::new(self.redirects);
         loop {

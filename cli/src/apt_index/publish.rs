@@ -44,17 +44,33 @@ pub fn publish(options: PublishOptions) -> anyhow::Result<()> {
     let mut by_component: BTreeMap<String, Vec<IndexEntry>> = BTreeMap::new();
 
     for source in &options.sources {
-        let entries = by_component.entry(source.component().to_owned()).or_default();
+        let entries = by_component
+            .entry(source.component().to_owned())
+            .or_default();
         match source {
             PackageSource::GitHub { repository, .. } => {
                 let client = options
                     .github
                     .as_ref()
                     .context("--from-github needs GitHub access")?;
-                collect_github(client, repository, &mut cache, options.skip_corrupt, entries, &mut counts)?;
+                collect_github(
+                    client,
+                    repository,
+                    &mut cache,
+                    options.skip_corrupt,
+                    entries,
+                    &mut counts,
+                )?;
             }
             PackageSource::Directory { path, component } => {
-                collect_directory(path, component, &options.output, options.skip_corrupt, entries, &mut counts)?;
+                collect_directory(
+                    path,
+                    component,
+                    &options.output,
+                    options.skip_corrupt,
+                    entries,
+                    &mut counts,
+                )?;
             }
         }
     }
@@ -79,7 +95,8 @@ pub fn publish(options: PublishOptions) -> anyhow::Result<()> {
     for entries in by_component.values_mut() {
         entries.retain(|entry| {
             let architecture = entry.package().architecture();
-            let kept = architecture == "all" || architectures.iter().any(|wanted| wanted == architecture);
+            let kept =
+                architecture == "all" || architectures.iter().any(|wanted| wanted == architecture);
             if !kept {
                 eprintln!(
                     "skipping {}: architecture {architecture} is not in --architectures",
@@ -104,11 +121,16 @@ pub fn publish(options: PublishOptions) -> anyhow::Result<()> {
         .into_iter()
         .map(|(component, entries)| ComponentPackages { component, entries })
         .collect();
-    let package_count: usize = packages.iter().map(|component| component.entries.len()).sum();
+    let package_count: usize = packages
+        .iter()
+        .map(|component| component.entries.len())
+        .sum();
     let files = IndexFileSet::build(&meta, &packages)?;
     let release = files.release_text().to_owned();
     let in_release = options.signing_key.clearsign(&release, options.now)?;
-    let release_gpg = options.signing_key.detached_signature(release.as_bytes(), options.now)?;
+    let release_gpg = options
+        .signing_key
+        .detached_signature(release.as_bytes(), options.now)?;
 
     // Indexes (and their by-hash copies) first, the Release files last: a client reading the
     // new InRelease finds every file it names. Older by-hash files stay, for clients mid-update.
@@ -153,13 +175,23 @@ fn collect_github(
 ) -> anyhow::Result<()> {
     let pages = client
         .fetch_all_pages(client.requests.list_releases(repository, None)?)
-        .with_context(|| format!("cannot list the releases of {}/{}", repository.owner(), repository.name()))?;
+        .with_context(|| {
+            format!(
+                "cannot list the releases of {}/{}",
+                repository.owner(),
+                repository.name()
+            )
+        })?;
     for page in pages {
         for release in parse_releases(page.body())? {
             if release.draft {
                 continue;
             }
-            for asset in release.assets.iter().filter(|asset| asset.name.ends_with(".deb")) {
+            for asset in release
+                .assets
+                .iter()
+                .filter(|asset| asset.name.ends_with(".deb"))
+            {
                 let key = format!("{}/{}/{}", repository.owner(), repository.name(), asset.id);
                 let filename = format!(
                     "pool/github/{}/{}/{}/{}",
@@ -174,7 +206,8 @@ fn collect_github(
                         package
                     }
                     None => {
-                        let (reader, length) = client.download(client.requests.release_asset(repository, asset.id)?)?;
+                        let (reader, length) = client
+                            .download(client.requests.release_asset(repository, asset.id)?)?;
                         let bar = download_bar(&asset.name, length.or(Some(asset.size)));
                         let parsed = DebPackage::read(tracked(reader, &bar));
                         bar.finish_and_clear();
@@ -211,11 +244,14 @@ fn collect_directory(
     let mut debs: Vec<PathBuf> = std::fs::read_dir(directory)
         .with_context(|| format!("cannot read {}", directory.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|extension| extension == "deb") && path.is_file())
+        .filter(|path| {
+            path.extension().is_some_and(|extension| extension == "deb") && path.is_file()
+        })
         .collect();
     debs.sort();
     for path in debs {
-        let file = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+        let file = std::fs::File::open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
         let package = match DebPackage::read(std::io::BufReader::new(file)) {
             Ok(package) => package,
             Err(error) if skip_corrupt => {
@@ -223,17 +259,25 @@ fn collect_directory(
                 counts.skipped += 1;
                 continue;
             }
-            Err(error) => bail!("{} is not a valid .deb: {error} (use --skip-corrupt to leave it out)", path.display()),
+            Err(error) => bail!(
+                "{} is not a valid .deb: {error} (use --skip-corrupt to leave it out)",
+                path.display()
+            ),
         };
         let name = package.name().to_owned();
-        let prefix = if name.starts_with("lib") && name.len() > 3 { &name[..4] } else { &name[..1] };
+        let prefix = if name.starts_with("lib") && name.len() > 3 {
+            &name[..4]
+        } else {
+            &name[..1]
+        };
         let file_name = path
             .file_name()
             .and_then(|name| name.to_str())
             .context("package file names must be UTF-8")?;
         let filename = format!("pool/{component}/{prefix}/{name}/{file_name}");
         let target = output.join(&filename);
-        let already_there = std::fs::metadata(&target).is_ok_and(|metadata| metadata.len() == package.size())
+        let already_there = std::fs::metadata(&target)
+            .is_ok_and(|metadata| metadata.len() == package.size())
             && std::fs::File::open(&target)
                 .ok()
                 .and_then(|file| DebPackage::read(std::io::BufReader::new(file)).ok())

@@ -7,7 +7,10 @@ use github::Repository;
 #[derive(Debug, Clone)]
 pub enum PackageSource {
     /// Every `.deb` asset of every (non-draft) release of a GitHub repository.
-    GitHub { repository: Repository, component: String },
+    GitHub {
+        repository: Repository,
+        component: String,
+    },
     /// Every `.deb` in a directory (air-gapped use); copied into the output's `pool/`.
     Directory { path: PathBuf, component: String },
 }
@@ -56,9 +59,8 @@ impl PackageSource {
 
     pub fn component(&self) -> &str {
         match self {
-            PackageSource::GitHub { component, .. } | PackageSource::Directory { component, .. } => {
-                component
-            }
+            PackageSource::GitHub { component, .. }
+            | PackageSource::Directory { component, .. } => component,
         }
     }
 }

@@ -66,16 +66,21 @@ pub fn run(command: AptCommand) -> anyhow::Result<()> {
     let armored = match &args.signing_key {
         Some(path) => std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the signing key {}", path.display()))?,
-        None => std::env::var("WHARF_SIGNING_KEY")
-            .context("no signing key: pass --signing-key FILE or set WHARF_SIGNING_KEY (see `wharf keygen`)")?,
+        None => std::env::var("WHARF_SIGNING_KEY").context(
+            "no signing key: pass --signing-key FILE or set WHARF_SIGNING_KEY (see `wharf keygen`)",
+        )?,
     };
-    let signing_key = SigningKey::from_armored_secret(&armored).context("the signing key is unusable")?;
+    let signing_key =
+        SigningKey::from_armored_secret(&armored).context("the signing key is unusable")?;
     let github = if args.from_github.is_empty() {
         None
     } else {
         let config = GitHubConfig::new(&args.github_api_url, "wharf-cli")?;
         let token = std::env::var("GITHUB_TOKEN").unwrap_or_default();
-        Some(GitHubClient::new(GitHubRequests::new(config, Credentials::from_token(&token))))
+        Some(GitHubClient::new(GitHubRequests::new(
+            config,
+            Credentials::from_token(&token),
+        )))
     };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -22,7 +22,10 @@ pub struct KeygenArgs {
 
 pub fn run(args: KeygenArgs) -> anyhow::Result<()> {
     if args.secret_key.exists() {
-        bail!("{} exists; refusing to overwrite a signing key", args.secret_key.display());
+        bail!(
+            "{} exists; refusing to overwrite a signing key",
+            args.secret_key.display()
+        );
     }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -30,10 +33,14 @@ pub fn run(args: KeygenArgs) -> anyhow::Result<()> {
         .as_secs();
     let key = SigningKey::generate(&args.name, now, release_signing::rand_core::OsRng)?;
     let secret = key.to_armored_secret()?;
-    write_atomically(&args.secret_key, |output| Ok(output.write_all(secret.as_bytes())?))?;
+    write_atomically(&args.secret_key, |output| {
+        Ok(output.write_all(secret.as_bytes())?)
+    })?;
     restrict_to_owner(&args.secret_key)?;
     let public = key.public_key_armored()?;
-    write_atomically(&args.public_key, |output| Ok(output.write_all(public.as_bytes())?))?;
+    write_atomically(&args.public_key, |output| {
+        Ok(output.write_all(public.as_bytes())?)
+    })?;
     println!(
         "created signing key {} ({}); public key in {}",
         key.fingerprint(),

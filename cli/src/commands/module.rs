@@ -38,11 +38,19 @@ pub fn run(command: ModuleCommand) -> anyhow::Result<()> {
         registry,
     } = command;
     for (what, value) in [("namespace", &namespace), ("name", &name)] {
-        if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if value.is_empty()
+            || !value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             bail!("--{what} '{value}' may hold only letters, digits, '-' and '_'");
         }
     }
-    if provider.is_empty() || !provider.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+    if provider.is_empty()
+        || !provider
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
         bail!("--provider '{provider}' may hold only lower-case letters and digits");
     }
     let parsed = semver::Version::parse(&version)

@@ -15,7 +15,9 @@ impl MetadataFile {
         let last_modified = httpdate::fmt_http_date(self.last_modified);
         let header = |name: &str| request.header(name).and_then(|value| value.as_str());
         let unchanged = match (header("if-none-match"), header("if-modified-since")) {
-            (Some(tags), _) => tags.split(',').any(|tag| tag.trim() == self.etag || tag.trim() == "*"),
+            (Some(tags), _) => tags
+                .split(',')
+                .any(|tag| tag.trim() == self.etag || tag.trim() == "*"),
             (None, Some(since)) => httpdate::parse_http_date(since).is_ok_and(|since| {
                 httpdate::parse_http_date(&last_modified).is_ok_and(|modified| modified <= since)
             }),

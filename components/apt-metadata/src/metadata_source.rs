@@ -60,7 +60,11 @@ impl BranchHead {
     }
 
     fn to_bytes(&self) -> Vec<u8> {
-        format!("{} {} {} {}", self.sha, self.first_seen, self.checked_at, self.etag).into_bytes()
+        format!(
+            "{} {} {} {}",
+            self.sha, self.first_seen, self.checked_at, self.etag
+        )
+        .into_bytes()
     }
 }
 
@@ -75,7 +79,8 @@ impl MetadataSource {
                 let branch = variable("apt_branch")?;
                 let branch = GitRef::new(&branch)
                     .map_err(|error| misconfigured(&format!("apt_branch '{branch}': {error}")))?;
-                let access = GitHubAccess::from_variables().map_err(|error| error_response(&error))?;
+                let access =
+                    GitHubAccess::from_variables().map_err(|error| error_response(&error))?;
                 Ok(MetadataSource::GitHub {
                     access,
                     repository,
@@ -116,8 +121,9 @@ impl MetadataSource {
                 let head = self
                     .branch_head(access, repository, branch, store.as_ref())
                     .map_err(|error| error_response(&error))?;
-                let Some(bytes) = read_at_commit(access, repository, &head.sha, path, store.as_ref())
-                    .map_err(|error| error_response(&error))?
+                let Some(bytes) =
+                    read_at_commit(access, repository, &head.sha, path, store.as_ref())
+                        .map_err(|error| error_response(&error))?
                 else {
                     return Ok(None);
                 };
@@ -155,8 +161,12 @@ impl MetadataSource {
                 return Ok(head.clone());
             }
         }
-        let etag = known.as_ref().map(|head| head.etag.clone()).filter(|etag| !etag.is_empty());
-        let response = access.fetch(|requests| requests.branch(repository, branch, etag.as_deref()))?;
+        let etag = known
+            .as_ref()
+            .map(|head| head.etag.clone())
+            .filter(|etag| !etag.is_empty());
+        let response =
+            access.fetch(|requests| requests.branch(repository, branch, etag.as_deref()))?;
         let head = match (response.status().as_u16(), known) {
             // Unchanged: a conditional request GitHub does not count against the rate limit.
             (304, Some(known)) => BranchHead {
@@ -203,11 +213,12 @@ fn read_at_commit(
     }
     let file_path = RepoPath::new(path).map_err(AccessError::GitHub)?;
     let commit = GitRef::new(sha).map_err(AccessError::GitHub)?;
-    let bytes = match access.fetch(|requests| requests.raw_file(repository, &file_path, &commit, None)) {
-        Ok(response) => response.into_body(),
-        Err(AccessError::GitHub(GitHubError::NotFound)) => return Ok(None),
-        Err(error) => return Err(error),
-    };
+    let bytes =
+        match access.fetch(|requests| requests.raw_file(repository, &file_path, &commit, None)) {
+            Ok(response) => response.into_body(),
+            Err(AccessError::GitHub(GitHubError::NotFound)) => return Ok(None),
+            Err(error) => return Err(error),
+        };
     if bytes.len() <= CACHEABLE_BYTES {
         if let Some(store) = store {
             let _ = store.set(&key, &bytes);

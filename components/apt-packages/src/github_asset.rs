@@ -10,7 +10,13 @@ use spin_sdk::key_value::Store;
 use crate::CONTENT_TYPE;
 
 /// Headers worth passing from GitHub's asset host to apt.
-const RELAYED: &[&str] = &["content-length", "content-range", "accept-ranges", "last-modified", "etag"];
+const RELAYED: &[&str] = &[
+    "content-length",
+    "content-range",
+    "accept-ranges",
+    "last-modified",
+    "etag",
+];
 
 pub async fn serve(
     repository: &Repository,
@@ -112,7 +118,11 @@ fn asset_id(
         Err(AccessError::GitHub(github_access::github::GitHubError::NotFound)) => return Ok(None),
         Err(error) => return Err(error),
     };
-    let Some(found) = release.assets.iter().find(|candidate| candidate.name == asset) else {
+    let Some(found) = release
+        .assets
+        .iter()
+        .find(|candidate| candidate.name == asset)
+    else {
         return Ok(None);
     };
     if let Some(store) = store {
@@ -120,4 +130,3 @@ fn asset_id(
     }
     Ok(Some(found.id))
 }
-

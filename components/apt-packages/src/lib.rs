@@ -36,12 +36,15 @@ async fn handle(request: Request, out: ResponseOutparam) {
         PackageLocation::Local { relative } => {
             local_file::serve(&relative, &request, head_only, out).await
         }
-        PackageLocation::GitHub { repository, tag, asset } => {
+        PackageLocation::GitHub {
+            repository,
+            tag,
+            asset,
+        } => {
             let allowed = match variable("allowed_owners") {
-                Ok(owners) => owners
-                    .split(',')
-                    .map(str::trim)
-                    .any(|owner| !owner.is_empty() && owner.eq_ignore_ascii_case(repository.owner())),
+                Ok(owners) => owners.split(',').map(str::trim).any(|owner| {
+                    !owner.is_empty() && owner.eq_ignore_ascii_case(repository.owner())
+                }),
                 Err(response) => return send_response(out, response).await,
             };
             if !allowed {

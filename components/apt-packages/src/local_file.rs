@@ -16,9 +16,12 @@ pub async fn serve(relative: &str, request: &Request, head_only: bool, out: Resp
         return send_response(out, plain_text(404, "no such package")).await;
     };
     let total = metadata.len();
-    let last_modified = httpdate::fmt_http_date(metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH));
+    let last_modified =
+        httpdate::fmt_http_date(metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH));
     let header = |name: &str| request.header(name).and_then(|value| value.as_str());
-    if let Some(since) = header("if-modified-since").and_then(|value| httpdate::parse_http_date(value).ok()) {
+    if let Some(since) =
+        header("if-modified-since").and_then(|value| httpdate::parse_http_date(value).ok())
+    {
         if httpdate::parse_http_date(&last_modified).is_ok_and(|modified| modified <= since) {
             let headers = [("last-modified", last_modified)];
             if let Ok(body) = start_streaming(out, 304, &headers) {
@@ -68,7 +71,9 @@ pub async fn serve(relative: &str, request: &Request, head_only: bool, out: Resp
                 eprintln!("package {relative}: {error}");
             }
         }
-        Ok(sent) => eprintln!("package {relative}: file shrank while sending ({sent} of {length} bytes)"),
+        Ok(sent) => {
+            eprintln!("package {relative}: file shrank while sending ({sent} of {length} bytes)")
+        }
         Err(error) => eprintln!("package {relative} aborted: {error}"),
     }
 }

@@ -17,10 +17,9 @@ impl PackageLocation {
         let not_found = || plain_text(404, "no such package");
         let relative = path.strip_prefix("/pool/").ok_or_else(not_found)?;
         let segments: Vec<&str> = relative.split('/').collect();
-        if segments
-            .iter()
-            .any(|segment| segment.is_empty() || *segment == "." || *segment == ".." || segment.contains('\\'))
-        {
+        if segments.iter().any(|segment| {
+            segment.is_empty() || *segment == "." || *segment == ".." || segment.contains('\\')
+        }) {
             return Err(not_found());
         }
         match segments.as_slice() {

@@ -3,7 +3,9 @@
 //! locked out for long). A request that succeeds reads its counters and writes only if one
 //! existed, to clear it.
 
-use oidc::{failure_key_for_address, failure_key_for_user, record_failure, throttle, FailureCounter};
+use oidc::{
+    failure_key_for_address, failure_key_for_user, record_failure, throttle, FailureCounter,
+};
 use spin_sdk::key_value::Store;
 
 pub struct FailureAccount {

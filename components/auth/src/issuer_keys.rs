@@ -1,7 +1,9 @@
 //! The OIDC issuer's signing keys (JWKS), cached in key-value. An unknown `kid` refreshes the set
 //! at most once a minute, so a flood of tokens with made-up key ids costs the issuer nothing.
 
-use oidc::{jwks_uri_from_openid_configuration, jwks_url, openid_configuration_url, KeySet, OidcPolicy};
+use oidc::{
+    jwks_uri_from_openid_configuration, jwks_url, openid_configuration_url, KeySet, OidcPolicy,
+};
 use spin_sdk::http::{Request, Response};
 use spin_sdk::key_value::Store;
 
@@ -16,7 +18,10 @@ fn cache_key(policy: &OidcPolicy) -> String {
 fn parse_cached(bytes: &[u8]) -> Option<(u64, KeySet)> {
     let text = std::str::from_utf8(bytes).ok()?;
     let (fetched_at, document) = text.split_once('\n')?;
-    Some((fetched_at.parse().ok()?, KeySet::from_jwks_json(document.as_bytes()).ok()?))
+    Some((
+        fetched_at.parse().ok()?,
+        KeySet::from_jwks_json(document.as_bytes()).ok()?,
+    ))
 }
 
 pub enum KeysAnswer {
@@ -42,7 +47,8 @@ pub fn key_set(policy: &OidcPolicy, now: u64, refresh: bool) -> Result<KeysAnswe
         _ => {}
     }
     let document = fetch_jwks(policy)?;
-    let keys = KeySet::from_jwks_json(&document).map_err(|error| format!("the issuer's key set is unusable: {error}"))?;
+    let keys = KeySet::from_jwks_json(&document)
+        .map_err(|error| format!("the issuer's key set is unusable: {error}"))?;
     let mut value = format!("{now}\n").into_bytes();
     value.extend_from_slice(&document);
     if let Err(error) = store.set(&cache_key(policy), &value) {
@@ -52,7 +58,9 @@ pub fn key_set(policy: &OidcPolicy, now: u64, refresh: bool) -> Result<KeysAnswe
 }
 
 fn get(url: &str) -> Result<Vec<u8>, String> {
-    let request = Request::get(url).header("accept", "application/json").build();
+    let request = Request::get(url)
+        .header("accept", "application/json")
+        .build();
     let response: Response = spin_sdk::http::run(spin_sdk::http::send(request))
         .map_err(|error| format!("cannot reach {url}: {error}"))?;
     if *response.status() != 200 {
@@ -65,7 +73,9 @@ fn get(url: &str) -> Result<Vec<u8>, String> {
 fn fetch_jwks(policy: &OidcPolicy) -> Result<Vec<u8>, String> {
     let jwks_location = get(&openid_configuration_url(policy.issuer()))
         .ok()
-        .and_then(|configuration| jwks_uri_from_openid_configuration(&configuration, policy.issuer()).ok())
+        .and_then(|configuration| {
+            jwks_uri_from_openid_configuration(&configuration, policy.issuer()).ok()
+        })
         .unwrap_or_else(|| jwks_url(policy.issuer()));
     get(&jwks_location)
 }

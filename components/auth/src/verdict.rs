@@ -4,7 +4,10 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use credentials::{parse_authorization, PresentedCredentials};
-use oidc::{looks_like_exchanged_token, storage_key, ExchangedToken, ExchangedTokenRecord, GithubActionsIdentity, OidcError, OidcPolicy};
+use oidc::{
+    looks_like_exchanged_token, storage_key, ExchangedToken, ExchangedTokenRecord,
+    GithubActionsIdentity, OidcError, OidcPolicy,
+};
 use spin_sdk::key_value::Store;
 
 use crate::exports::wharf::auth::verifier::{Denial, Identity, IssuedToken, Method, Presented};
@@ -87,7 +90,12 @@ pub fn verify(request: &Presented) -> Result<Identity, Denial> {
     verdict
 }
 
-fn judge(settings: &Settings, raw: &[u8], presented: &PresentedCredentials, now: u64) -> Result<Identity, Denial> {
+fn judge(
+    settings: &Settings,
+    raw: &[u8],
+    presented: &PresentedCredentials,
+    now: u64,
+) -> Result<Identity, Denial> {
     match classify(settings, presented) {
         Claim::Static => {
             if !settings.static_credentials.accepts_anything() && settings.oidc.is_some() {
@@ -110,8 +118,12 @@ fn judge(settings: &Settings, raw: &[u8], presented: &PresentedCredentials, now:
                     credentials::Denial::Unavailable(reason) => Denial::Unavailable(reason),
                 })
         }
-        Claim::OidcToken(token) => verify_oidc(settings, &token, now).map(|github| identity_of(&github)),
-        Claim::ExchangedToken(token) => verify_exchanged(settings, &token, now).map(|github| identity_of(&github)),
+        Claim::OidcToken(token) => {
+            verify_oidc(settings, &token, now).map(|github| identity_of(&github))
+        }
+        Claim::ExchangedToken(token) => {
+            verify_exchanged(settings, &token, now).map(|github| identity_of(&github))
+        }
     }
 }
 
@@ -123,11 +135,19 @@ fn oidc_policy(settings: &Settings) -> Result<&OidcPolicy, Denial> {
     })
 }
 
-fn verify_oidc(settings: &Settings, token: &str, now: u64) -> Result<GithubActionsIdentity, Denial> {
+fn verify_oidc(
+    settings: &Settings,
+    token: &str,
+    now: u64,
+) -> Result<GithubActionsIdentity, Denial> {
     let policy = oidc_policy(settings)?;
     let keys = match key_set(policy, now, false).map_err(Denial::Unavailable)? {
         KeysAnswer::Keys(keys) => keys,
-        KeysAnswer::NotRefreshed => return Err(Denial::Unavailable("the issuer's keys are unavailable".to_owned())),
+        KeysAnswer::NotRefreshed => {
+            return Err(Denial::Unavailable(
+                "the issuer's keys are unavailable".to_owned(),
+            ))
+        }
     };
     match oidc::verify_oidc_token(token, policy, &keys, now) {
         Err(OidcError::UnknownKeyId(_)) => match key_set(policy, now, true).map_err(Denial::Unavailable)? {
@@ -141,9 +161,14 @@ fn verify_oidc(settings: &Settings, token: &str, now: u64) -> Result<GithubActio
     }
 }
 
-fn verify_exchanged(settings: &Settings, token: &str, now: u64) -> Result<GithubActionsIdentity, Denial> {
+fn verify_exchanged(
+    settings: &Settings,
+    token: &str,
+    now: u64,
+) -> Result<GithubActionsIdentity, Denial> {
     let policy = oidc_policy(settings)?;
-    let store = Store::open_default().map_err(|error| Denial::Unavailable(format!("key-value store: {error}")))?;
+    let store = Store::open_default()
+        .map_err(|error| Denial::Unavailable(format!("key-value store: {error}")))?;
     let record = store
         .get(&storage_key(token))
         .map_err(|error| Denial::Unavailable(format!("key-value store: {error}")))?
@@ -157,7 +182,8 @@ fn verify_exchanged(settings: &Settings, token: &str, now: u64) -> Result<Github
 pub fn exchange(request: &Presented) -> Result<IssuedToken, Denial> {
     let settings = Settings::load().map_err(Denial::Unavailable)?;
     let raw = request.authorization.as_deref().ok_or(Denial::Missing)?;
-    let presented = parse_authorization(raw).map_err(|error| Denial::Malformed(error.to_string()))?;
+    let presented =
+        parse_authorization(raw).map_err(|error| Denial::Malformed(error.to_string()))?;
     let account = FailureAccount::open(None, request.client_address.as_deref());
     let now = now();
     if let Some(seconds) = account.throttled(now) {
@@ -179,10 +205,12 @@ pub fn exchange(request: &Presented) -> Result<IssuedToken, Denial> {
         }
     };
     let mut random = [0u8; 32];
-    getrandom::fill(&mut random).map_err(|error| Denial::Unavailable(format!("no randomness: {error}")))?;
+    getrandom::fill(&mut random)
+        .map_err(|error| Denial::Unavailable(format!("no randomness: {error}")))?;
     let (issued, record) = ExchangedToken::issue(random, &identity, now, EXCHANGED_TOKEN_LIFETIME)
         .map_err(|error| Denial::Unavailable(format!("cannot issue a token: {error}")))?;
-    let store = Store::open_default().map_err(|error| Denial::Unavailable(format!("key-value store: {error}")))?;
+    let store = Store::open_default()
+        .map_err(|error| Denial::Unavailable(format!("key-value store: {error}")))?;
     store
         .set(&issued.storage_key(), &record.serialize())
         .map_err(|error| Denial::Unavailable(format!("key-value store: {error}")))?;

@@ -5,8 +5,14 @@ use terraform_registry::ModuleAddress;
 
 /// What a (signed, so already trusted) archive path names.
 pub enum ArchiveRequest {
-    Files { address: ModuleAddress, version: String },
-    GitHub { repository: Repository, commit: GitRef },
+    Files {
+        address: ModuleAddress,
+        version: String,
+    },
+    GitHub {
+        repository: Repository,
+        commit: GitRef,
+    },
 }
 
 impl ArchiveRequest {
@@ -28,12 +34,16 @@ impl ArchiveRequest {
             ["archive", "github", owner, name, file] => {
                 let commit = file.strip_suffix(".tar.gz").ok_or_else(not_found)?;
                 if commit.len() != 40 || !commit.bytes().all(|byte| byte.is_ascii_hexdigit()) {
-                    return Err(plain_text(400, "the archive URL must name a full commit sha"));
+                    return Err(plain_text(
+                        400,
+                        "the archive URL must name a full commit sha",
+                    ));
                 }
                 Ok(ArchiveRequest::GitHub {
                     repository: Repository::new(owner, name)
                         .map_err(|error| plain_text(400, &error.to_string()))?,
-                    commit: GitRef::new(commit).map_err(|error| plain_text(400, &error.to_string()))?,
+                    commit: GitRef::new(commit)
+                        .map_err(|error| plain_text(400, &error.to_string()))?,
                 })
             }
             _ => Err(not_found()),

@@ -58,10 +58,11 @@ pub async fn archive(archive: ArchiveRequest, head_only: bool, out: ResponseOutp
                 }
                 return;
             }
-            let upstream = match access.open_download(|requests| requests.tarball(&repository, &commit)) {
-                Ok(upstream) => upstream,
-                Err(error) => return send_response(out, error_response(&error)).await,
-            };
+            let upstream =
+                match access.open_download(|requests| requests.tarball(&repository, &commit)) {
+                    Ok(upstream) => upstream,
+                    Err(error) => return send_response(out, error_response(&error)).await,
+                };
             let reader = match ResponseBodyReader::new(upstream) {
                 Ok(reader) => reader,
                 Err(error) => {
@@ -76,13 +77,22 @@ pub async fn archive(archive: ArchiveRequest, head_only: bool, out: ResponseOutp
             // broken transfer, never a short archive that looks complete.
             // Batches tar's 512-byte writes into fewer host calls; memory stays bounded.
             let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, &mut body);
-            let repacked = module_archive::strip_top_directory(reader, &mut buffered)
-                .and_then(|summary| buffered.flush().map(|()| summary).map_err(module_archive::ArchiveError::Write));
+            let repacked =
+                module_archive::strip_top_directory(reader, &mut buffered).and_then(|summary| {
+                    buffered
+                        .flush()
+                        .map(|()| summary)
+                        .map_err(module_archive::ArchiveError::Write)
+                });
             drop(buffered);
             match repacked {
                 Ok(_) => {
                     if let Err(error) = body.finish() {
-                        eprintln!("archive {}/{}: {error}", repository.owner(), repository.name());
+                        eprintln!(
+                            "archive {}/{}: {error}",
+                            repository.owner(),
+                            repository.name()
+                        );
                     }
                 }
                 Err(error) => eprintln!(

@@ -82,21 +82,31 @@ fn respond(params: &Params) -> Result<Response, Response> {
 fn check_pin(pin: &PinnedCommit) -> Result<(), Response> {
     let store = Store::open_default().map_err(|error| {
         eprintln!("key-value store unavailable: {error}");
-        plain_text(503, "wharf cannot check the module's pinned commit right now; retry")
+        plain_text(
+            503,
+            "wharf cannot check the module's pinned commit right now; retry",
+        )
     })?;
     let previous = store
         .get(&pin.key())
         .map_err(|error| {
             eprintln!("key-value read failed: {error}");
-            plain_text(503, "wharf cannot check the module's pinned commit right now; retry")
+            plain_text(
+                503,
+                "wharf cannot check the module's pinned commit right now; retry",
+            )
         })?
         .and_then(|bytes| String::from_utf8(bytes).ok());
     match pin.check_pin(previous.as_deref()) {
         Ok(PinDecision::Unchanged) => Ok(()),
-        Ok(PinDecision::Remember) => store.set(&pin.key(), pin.value().as_bytes()).map_err(|error| {
-            eprintln!("key-value write failed: {error}");
-            plain_text(503, "wharf cannot pin the module's commit right now; retry")
-        }),
+        Ok(PinDecision::Remember) => {
+            store
+                .set(&pin.key(), pin.value().as_bytes())
+                .map_err(|error| {
+                    eprintln!("key-value write failed: {error}");
+                    plain_text(503, "wharf cannot pin the module's commit right now; retry")
+                })
+        }
         Err(moved) => {
             eprintln!("{moved}");
             Err(plain_text(409, &moved.to_string()))

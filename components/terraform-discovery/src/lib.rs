@@ -14,7 +14,10 @@ use spin_sdk::http_component;
 fn handle(request: Request) -> impl IntoResponse {
     let mut router = Router::new();
     router.get("/.well-known/terraform.json", service_discovery);
-    router.get("/v1/modules/:namespace/:name/:provider/versions", versions::handle);
+    router.get(
+        "/v1/modules/:namespace/:name/:provider/versions",
+        versions::handle,
+    );
     router.get(
         "/v1/modules/:namespace/:name/:provider/:version/download",
         download::handle,

@@ -44,10 +44,9 @@ impl ModuleSource {
             Origin::Files => Ok(ModuleSource::Files),
             Origin::GitHub => {
                 let allowed_owners = variable("allowed_owners")?;
-                let allowed = allowed_owners
-                    .split(',')
-                    .map(str::trim)
-                    .any(|owner| !owner.is_empty() && owner.eq_ignore_ascii_case(address.namespace()));
+                let allowed = allowed_owners.split(',').map(str::trim).any(|owner| {
+                    !owner.is_empty() && owner.eq_ignore_ascii_case(address.namespace())
+                });
                 if !allowed {
                     return Err(unknown_module(address));
                 }
@@ -59,7 +58,8 @@ impl ModuleSource {
                 let (owner, name) = naming.repository_for(address);
                 let repository =
                     Repository::new(&owner, &name).map_err(|_| unknown_module(address))?;
-                let access = GitHubAccess::from_variables().map_err(|error| error_response(&error))?;
+                let access =
+                    GitHubAccess::from_variables().map_err(|error| error_response(&error))?;
                 Ok(ModuleSource::GitHub { access, repository })
             }
         }
@@ -81,21 +81,23 @@ impl ModuleSource {
                     })
                     .collect();
                 // The files origin has no commits; the archive name is the whole identity.
-                Ok(ModuleVersions::from_tags(names.iter().map(|name| (name.as_str(), ""))))
+                Ok(ModuleVersions::from_tags(
+                    names.iter().map(|name| (name.as_str(), "")),
+                ))
             }
             ModuleSource::GitHub { access, repository } => {
                 let pages = access
                     .fetch_all_pages(|requests| requests.list_tags(repository, None))
                     .map_err(|error| match &error {
-                        github_access::AccessError::GitHub(github_access::github::GitHubError::NotFound) => {
-                            unknown_module(address)
-                        }
+                        github_access::AccessError::GitHub(
+                            github_access::github::GitHubError::NotFound,
+                        ) => unknown_module(address),
                         _ => error_response(&error),
                     })?;
                 let mut tags = Vec::new();
                 for page in pages {
-                    let parsed = parse_tags(page.body())
-                        .map_err(|error| error_response(&error.into()))?;
+                    let parsed =
+                        parse_tags(page.body()).map_err(|error| error_response(&error.into()))?;
                     tags.extend(parsed.into_iter().map(|tag| (tag.name, tag.commit_sha)));
                 }
                 Ok(ModuleVersions::from_tags(tags))

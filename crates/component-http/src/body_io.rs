@@ -77,8 +77,9 @@ impl ResponseBodyWriter {
     pub fn finish(mut self) -> io::Result<()> {
         drop(self.stream.take());
         if let Some(body) = self.body.take() {
-            OutgoingBody::finish(body, None)
-                .map_err(|error| io::Error::other(format!("finishing the body failed: {error:?}")))?;
+            OutgoingBody::finish(body, None).map_err(|error| {
+                io::Error::other(format!("finishing the body failed: {error:?}"))
+            })?;
         }
         Ok(())
     }
@@ -91,9 +92,12 @@ impl Write for ResponseBodyWriter {
             .as_ref()
             .ok_or_else(|| io::Error::other("the body is finished"))?;
         let chunk = &buffer[..buffer.len().min(WRITE_CHUNK)];
-        stream
-            .blocking_write_and_flush(chunk)
-            .map_err(|error| io::Error::new(io::ErrorKind::BrokenPipe, format!("the client went away: {error:?}")))?;
+        stream.blocking_write_and_flush(chunk).map_err(|error| {
+            io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                format!("the client went away: {error:?}"),
+            )
+        })?;
         Ok(chunk.len())
     }
 

@@ -12,5 +12,5 @@ mod settings;
 pub use auth_gate::{exchange_token, require_identity, Identity, IssuedToken, Method};
 pub use body_io::{ResponseBodyReader, ResponseBodyWriter};
 pub use respond::{send_response, start_streaming};
-pub use responses::{not_implemented, plain_text};
+pub use responses::plain_text;
 pub use settings::{variable, Origin, FILES_ROOT};

@@ -8,9 +8,3 @@ pub fn plain_text(status: u16, line: &str) -> Response {
         .body(format!("{line}\n"))
         .build()
 }
-
-/// An endpoint that exists in the route table but whose behaviour has not landed yet: a clear
-/// 501, never a fake success.
-pub fn not_implemented(what: &str) -> Response {
-    plain_text(501, &format!("{what} is not implemented yet in this wharf build"))
-}

@@ -7,7 +7,9 @@ use crate::responses::plain_text;
 /// says to look at the server log, and the log says which variable.
 pub fn variable(name: &str) -> Result<String, Response> {
     variables::get(name).map_err(|error| {
-        eprintln!("cannot read variable {name} (is it listed in the component's variables?): {error}");
+        eprintln!(
+            "cannot read variable {name} (is it listed in the component's variables?): {error}"
+        );
         plain_text(500, "wharf is misconfigured; the server log says how")
     })
 }
@@ -28,7 +30,10 @@ impl Origin {
             "github" => Ok(Origin::GitHub),
             other => {
                 eprintln!("origin is '{other}'; it must be 'files' or 'github'");
-                Err(plain_text(500, "wharf is misconfigured; the server log says how"))
+                Err(plain_text(
+                    500,
+                    "wharf is misconfigured; the server log says how",
+                ))
             }
         }
     }

@@ -77,7 +77,9 @@ impl GitHubAccess {
 
     fn requests(&self, refresh_app_token: bool) -> Result<GitHubRequests, AccessError> {
         let credentials = match (&self.app, &self.token) {
-            (Some(app), _) => app.token(&self.config, now(), refresh_app_token)?.credentials(),
+            (Some(app), _) => app
+                .token(&self.config, now(), refresh_app_token)?
+                .credentials(),
             (None, Some(token)) => Credentials::from_token(token),
             (None, None) => Credentials::None,
         };

@@ -40,7 +40,11 @@ impl AppIdentity {
             }
         }
         let jwt = self.key.jwt(&self.app_id, now)?;
-        let response = send_buffered(installation_token_request(config, self.installation_id, &jwt)?)?;
+        let response = send_buffered(installation_token_request(
+            config,
+            self.installation_id,
+            &jwt,
+        )?)?;
         github::classify_response(&response, now)?;
         let token = InstallationToken::parse_response(response.body())?;
         if let Some(store) = store {

@@ -13,9 +13,9 @@ pub fn error_response(error: &AccessError) -> Response {
         AccessError::GitHub(github) => match github {
             GitHubError::NotFound => plain_text(404, "not found"),
             GitHubError::InvalidInput(reason) => plain_text(400, reason),
-            GitHubError::RateLimited { retry_after_seconds } => {
-                retry_later(503, error, retry_after_seconds.unwrap_or(60))
-            }
+            GitHubError::RateLimited {
+                retry_after_seconds,
+            } => retry_later(503, error, retry_after_seconds.unwrap_or(60)),
             GitHubError::Upstream { status, .. } if *status >= 500 => retry_later(502, error, 30),
             GitHubError::Configuration(_) => plain_text(
                 500,

@@ -64,7 +64,12 @@ impl RangeAnswer {
 
     /// `If-Range` guards a resume: the range applies only while the validator (an ETag or the
     /// `Last-Modified` date the client saw) still describes the current body.
-    pub fn with_if_range(self, if_range: Option<&str>, etag: Option<&str>, last_modified: Option<&str>) -> Self {
+    pub fn with_if_range(
+        self,
+        if_range: Option<&str>,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+    ) -> Self {
         match (self, if_range) {
             (RangeAnswer::Partial { .. } | RangeAnswer::Unsatisfiable, Some(validator)) => {
                 let validator = validator.trim();
@@ -98,14 +103,32 @@ mod tests {
 
     #[test]
     fn resume_from_an_offset() {
-        assert_eq!(answer("bytes=100-", 1000), Partial { start: 100, end: 999 });
+        assert_eq!(
+            answer("bytes=100-", 1000),
+            Partial {
+                start: 100,
+                end: 999
+            }
+        );
         assert_eq!(answer("bytes=0-0", 1000), Partial { start: 0, end: 0 });
-        assert_eq!(answer("bytes=990-5000", 1000), Partial { start: 990, end: 999 });
+        assert_eq!(
+            answer("bytes=990-5000", 1000),
+            Partial {
+                start: 990,
+                end: 999
+            }
+        );
     }
 
     #[test]
     fn suffix_ranges() {
-        assert_eq!(answer("bytes=-10", 1000), Partial { start: 990, end: 999 });
+        assert_eq!(
+            answer("bytes=-10", 1000),
+            Partial {
+                start: 990,
+                end: 999
+            }
+        );
         assert_eq!(answer("bytes=-5000", 1000), Partial { start: 0, end: 999 });
         assert_eq!(answer("bytes=-0", 1000), Unsatisfiable);
     }
@@ -114,12 +137,22 @@ mod tests {
     fn out_of_bounds_is_unsatisfiable() {
         assert_eq!(answer("bytes=1000-", 1000), Unsatisfiable);
         assert_eq!(answer("bytes=0-", 0), Unsatisfiable);
-        assert_eq!(Unsatisfiable.content_range(1000).as_deref(), Some("bytes */1000"));
+        assert_eq!(
+            Unsatisfiable.content_range(1000).as_deref(),
+            Some("bytes */1000")
+        );
     }
 
     #[test]
     fn unusable_ranges_mean_the_whole_body() {
-        for range in ["items=0-1", "bytes=5-1", "bytes=a-b", "bytes=0-1,5-6", "bytes=", "bytes=-"] {
+        for range in [
+            "items=0-1",
+            "bytes=5-1",
+            "bytes=a-b",
+            "bytes=0-1,5-6",
+            "bytes=",
+            "bytes=-",
+        ] {
             assert_eq!(answer(range, 1000), Full, "{range}");
         }
         assert_eq!(RangeAnswer::for_request(None, 1000), Full);
@@ -130,9 +163,18 @@ mod tests {
         let date = "Wed, 25 Nov 2026 10:00:00 GMT";
         let partial = answer("bytes=10-", 100);
         assert_eq!(partial.with_if_range(Some(date), None, Some(date)), partial);
-        assert_eq!(partial.with_if_range(Some("\"v1\""), Some("\"v1\""), None), partial);
-        assert_eq!(partial.with_if_range(Some("\"old\""), Some("\"v2\""), Some(date)), Full);
+        assert_eq!(
+            partial.with_if_range(Some("\"v1\""), Some("\"v1\""), None),
+            partial
+        );
+        assert_eq!(
+            partial.with_if_range(Some("\"old\""), Some("\"v2\""), Some(date)),
+            Full
+        );
         assert_eq!(partial.with_if_range(None, Some("\"v2\""), None), partial);
-        assert_eq!(partial.content_range(100).as_deref(), Some("bytes 10-99/100"));
+        assert_eq!(
+            partial.content_range(100).as_deref(),
+            Some("bytes 10-99/100")
+        );
     }
 }

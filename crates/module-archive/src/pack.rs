@@ -87,7 +87,10 @@ mod tests {
             .collect();
         assert!(paths.contains(&"main.tf".to_owned()), "{paths:?}");
         assert!(paths.contains(&"sub/outputs.tf".to_owned()), "{paths:?}");
-        assert!(paths.iter().all(|path| !path.starts_with(".git")), "{paths:?}");
+        assert!(
+            paths.iter().all(|path| !path.starts_with(".git")),
+            "{paths:?}"
+        );
     }
 
     #[test]

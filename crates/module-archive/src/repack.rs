@@ -16,7 +16,10 @@ pub struct RepackSummary {
 
 /// Streams a GitHub tarball (`owner-repo-sha7/…`) into a `.tar.gz` with the same files at its
 /// root. Entries are copied one at a time, so memory does not grow with the archive.
-pub fn strip_top_directory(input: impl Read, output: impl Write) -> Result<RepackSummary, ArchiveError> {
+pub fn strip_top_directory(
+    input: impl Read,
+    output: impl Write,
+) -> Result<RepackSummary, ArchiveError> {
     let mut archive = Archive::new(GzDecoder::new(input));
     let mut builder = Builder::new(GzEncoder::new(output, Compression::fast()));
     builder.mode(tar::HeaderMode::Complete);
@@ -25,7 +28,13 @@ pub fn strip_top_directory(input: impl Read, output: impl Write) -> Result<Repac
         let mut entry = entry.map_err(ArchiveError::Corrupt)?;
         let kind = entry.header().entry_type();
         // GitHub puts the commit id in a pax global header; it describes no file.
-        if matches!(kind, EntryType::XGlobalHeader | EntryType::XHeader | EntryType::GNULongName | EntryType::GNULongLink) {
+        if matches!(
+            kind,
+            EntryType::XGlobalHeader
+                | EntryType::XHeader
+                | EntryType::GNULongName
+                | EntryType::GNULongLink
+        ) {
             continue;
         }
         let path = entry.path().map_err(ArchiveError::Corrupt)?.into_owned();
@@ -66,7 +75,11 @@ pub fn strip_top_directory(input: impl Read, output: impl Write) -> Result<Repac
         summary.entries += 1;
     }
     let encoder = builder.into_inner().map_err(ArchiveError::Write)?;
-    encoder.finish().map_err(ArchiveError::Write)?.flush().map_err(ArchiveError::Write)?;
+    encoder
+        .finish()
+        .map_err(ArchiveError::Write)?
+        .flush()
+        .map_err(ArchiveError::Write)?;
     Ok(summary)
 }
 
@@ -117,13 +130,24 @@ mod tests {
         directory.set_entry_type(EntryType::Directory);
         directory.set_mode(0o755);
         directory.set_size(0);
-        builder.append_data(&mut directory, format!("{top}/"), &[][..]).unwrap();
+        builder
+            .append_data(&mut directory, format!("{top}/"), &[][..])
+            .unwrap();
         let mut files = vec![
-            ("main.tf".to_owned(), "resource \"null_resource\" \"x\" {}\n".to_owned()),
-            ("modules/nested/variables.tf".to_owned(), "variable \"v\" {}\n".to_owned()),
+            (
+                "main.tf".to_owned(),
+                "resource \"null_resource\" \"x\" {}\n".to_owned(),
+            ),
+            (
+                "modules/nested/variables.tf".to_owned(),
+                "variable \"v\" {}\n".to_owned(),
+            ),
         ];
         if long_name {
-            files.push((format!("{}/file.tf", "deep".repeat(40)), "# long\n".to_owned()));
+            files.push((
+                format!("{}/file.tf", "deep".repeat(40)),
+                "# long\n".to_owned(),
+            ));
         }
         for (path, contents) in files {
             let mut header = tar::Header::new_gnu();
@@ -136,7 +160,9 @@ mod tests {
         let mut link = tar::Header::new_gnu();
         link.set_entry_type(EntryType::Symlink);
         link.set_size(0);
-        builder.append_link(&mut link, format!("{top}/link.tf"), "main.tf").unwrap();
+        builder
+            .append_link(&mut link, format!("{top}/link.tf"), "main.tf")
+            .unwrap();
         builder.into_inner().unwrap().finish().unwrap()
     }
 
@@ -171,7 +197,10 @@ mod tests {
         assert_eq!(files["link.tf"], "-> main.tf");
         let long = format!("{}/file.tf", "deep".repeat(40));
         assert_eq!(files[&long], "# long\n", "GNU long names survive");
-        assert!(files.keys().all(|path| !path.starts_with("acme-")), "{files:?}");
+        assert!(
+            files.keys().all(|path| !path.starts_with("acme-")),
+            "{files:?}"
+        );
         assert!(!files.contains_key("pax_global_header"));
     }
 
@@ -206,7 +235,10 @@ mod tests {
         }
         let input = builder.into_inner().unwrap().finish().unwrap();
         let error = strip_top_directory(&input[..], Vec::new()).unwrap_err();
-        assert!(matches!(error, ArchiveError::SeveralTopFolders { .. }), "{error}");
+        assert!(
+            matches!(error, ArchiveError::SeveralTopFolders { .. }),
+            "{error}"
+        );
     }
 
     #[test]

@@ -252,3 +252,18 @@ fn repeated_failures_are_throttled_with_retry_after() {
         .expect("Retry-After");
     assert!((1..=300).contains(&retry_after), "{retry_after}");
 }
+
+#[test]
+fn github_action_login_with_something_that_is_not_a_token_is_refused() {
+    let issuer = TestIssuer::start();
+    let state = tempfile::tempdir().expect("state");
+    let wharf = oidc_wharf(&issuer, state.path());
+    for password in ["hunter2-not-a-jwt", "a.b.c", ""] {
+        let response = wharf.get_with(
+            "/dists/stable/Release",
+            &[("Authorization", github_action(password).as_bytes())],
+        );
+        assert_eq!(response.status, 401, "{password:?}: {}", response.text());
+        assert!(response.header("www-authenticate").is_some());
+    }
+}

@@ -405,3 +405,44 @@ fn module_repository_template_maps_modules_to_other_repository_names() {
         .iter()
         .any(|call| call.path == "/repos/acme/terraform-proxmox-vm/tags"));
 }
+
+#[test]
+fn a_broken_upstream_archive_is_never_delivered_as_complete() {
+    use std::io::{Read, Write as _};
+    let github = FakeGitHub::start();
+    let mut repository = proxmox_repository();
+    // The commit behind v1.1.0 has a truncated tarball on the download host.
+    let whole = repository.tarballs[&sha(3)].clone();
+    repository
+        .tarballs
+        .insert(sha(3), whole[..whole.len() / 2].to_vec());
+    github.add_repository("acme/proxmox-vm", repository);
+    github.add_token(GITHUB_TOKEN);
+    let state = tempfile::tempdir().expect("state");
+    let wharf = github_wharf(&github, state.path(), &[("github_token", GITHUB_TOKEN)]);
+    let bearer = format!("Bearer {TOKEN}");
+    let download = wharf.get_with(
+        "/v1/modules/acme/proxmox-vm/proxmox/1.1.0/download",
+        &[("Authorization", bearer.as_bytes())],
+    );
+    let location = download
+        .header("x-terraform-get")
+        .expect("X-Terraform-Get")
+        .to_owned();
+
+    let mut stream = std::net::TcpStream::connect(wharf.address).expect("connect");
+    write!(
+        stream,
+        "GET {location} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        wharf.address
+    )
+    .expect("send");
+    let mut received = Vec::new();
+    let _ = stream.read_to_end(&mut received);
+    let head = String::from_utf8_lossy(&received[..received.len().min(400)]).to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(
+        !received.ends_with(b"0\r\n\r\n"),
+        "a broken archive must not end like a complete chunked response"
+    );
+}

@@ -31,12 +31,7 @@ impl key_value::HostStore for RequestState {
         &mut self,
         label: String,
     ) -> wasmtime::Result<Result<Resource<KeyValueStoreHandle>, key_value::Error>> {
-        if !self
-            .component
-            .key_value_stores
-            .iter()
-            .any(|allowed| *allowed == label)
-        {
+        if !self.component.key_value_stores.contains(&label) {
             return Ok(Err(key_value::Error::AccessDenied));
         }
         // Like Spin without a runtime config: only the "default" store exists.

@@ -457,20 +457,9 @@ impl FakeGitHub {
     }
 
     fn tags_page(&self, full_name: &str, repository: &FakeRepository, query: &str) -> Reply {
-        let parameter = |name: &str| {
-            query
-                .split('&')
-                .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
-                .and_then(|value| value.parse::<usize>().ok())
-        };
-        let per_page = parameter("per_page").unwrap_or(30).clamp(1, 100);
-        let page = parameter("page").unwrap_or(1).max(1);
-        let start = (page - 1) * per_page;
         let items: Vec<String> = repository
             .tags
             .iter()
-            .skip(start)
-            .take(per_page)
             .map(|(tag, sha)| {
                 format!(
                     r#"{{"name":"{tag}","commit":{{"sha":"{sha}","url":"{}/repos/{full_name}/commits/{sha}"}},"zipball_url":"","tarball_url":"","node_id":"x"}}"#,
@@ -478,26 +467,12 @@ impl FakeGitHub {
                 )
             })
             .collect();
-        let mut reply = Reply::json(200, &format!("[{}]", items.join(",")));
-        let pages = repository.tags.len().div_ceil(per_page).max(1);
-        let link = |page: usize| {
-            format!(
-                "{}/repos/{full_name}/tags?per_page={per_page}&page={page}",
-                self.api_url()
-            )
-        };
-        let mut links = Vec::new();
-        if page < pages {
-            links.push(format!("<{}>; rel=\"next\"", link(page + 1)));
-            links.push(format!("<{}>; rel=\"last\"", link(pages)));
-        }
-        if page > 1 {
-            links.push(format!("<{}>; rel=\"first\"", link(1)));
-        }
-        if !links.is_empty() {
-            reply.headers.push(("Link".into(), links.join(", ")));
-        }
-        reply
+        Self::paginated(
+            &self.api_url(),
+            &format!("/repos/{full_name}/tags"),
+            &items,
+            query,
+        )
     }
 
     fn release_json(&self, full_name: &str, release: &FakeRelease) -> String {
@@ -584,6 +559,7 @@ impl FakeGitHub {
             expires,
             self.lock().installation_tokens.len()
         );
+        crate::secrets::remember(&token);
         self.lock()
             .installation_tokens
             .push((token.clone(), expires));

@@ -2,9 +2,9 @@
 //! is read at that commit; a commit's files never change, so they are kept in key-value and a
 //! warm request costs GitHub nothing.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
-use component_http::{plain_text, variable, Origin, FILES_ROOT};
+use component_http::{plain_text, unix_now, variable, Origin, FILES_ROOT};
 use github_access::github::{parse_branch_head, GitHubError, GitRef, RepoPath, Repository};
 use github_access::{error_response, AccessError, GitHubAccess};
 use spin_sdk::http::Response;
@@ -20,7 +20,8 @@ const CACHEABLE_BYTES: usize = 900_000;
 pub enum MetadataSource {
     Files,
     GitHub {
-        access: GitHubAccess,
+        // Boxed: one instance per request, and the Files case stays small.
+        access: Box<GitHubAccess>,
         repository: Repository,
         branch: GitRef,
     },
@@ -29,13 +30,6 @@ pub enum MetadataSource {
 fn misconfigured(what: &str) -> Response {
     eprintln!("{what}");
     plain_text(500, "wharf is misconfigured; the server log says how")
-}
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0)
 }
 
 /// A branch head as remembered in key-value: `sha first_seen checked_at etag`.
@@ -79,8 +73,9 @@ impl MetadataSource {
                 let branch = variable("apt_branch")?;
                 let branch = GitRef::new(&branch)
                     .map_err(|error| misconfigured(&format!("apt_branch '{branch}': {error}")))?;
-                let access =
-                    GitHubAccess::from_variables().map_err(|error| error_response(&error))?;
+                let access = Box::new(
+                    GitHubAccess::from_variables().map_err(|error| error_response(&error))?,
+                );
                 Ok(MetadataSource::GitHub {
                     access,
                     repository,
@@ -155,7 +150,7 @@ impl MetadataSource {
         let known = store
             .and_then(|store| store.get(&key).ok().flatten())
             .and_then(|bytes| BranchHead::parse(&bytes));
-        let now = now();
+        let now = unix_now();
         if let Some(head) = &known {
             if now.saturating_sub(head.checked_at) < HEAD_FRESH_FOR {
                 return Ok(head.clone());

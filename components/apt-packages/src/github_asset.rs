@@ -61,7 +61,7 @@ pub async fn serve(
     for name in RELAYED {
         if let Some(value) = upstream
             .headers()
-            .get(*name)
+            .get(name)
             .into_iter()
             .next()
             .and_then(|value| String::from_utf8(value).ok())

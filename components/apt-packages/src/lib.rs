@@ -12,7 +12,7 @@ mod github_asset;
 mod local_file;
 mod package_location;
 
-use component_http::{plain_text, require_identity, send_response, variable};
+use component_http::{owner_is_allowed, plain_text, require_identity, send_response};
 use spin_sdk::http::{Method, Request, ResponseOutparam};
 use spin_sdk::http_component;
 
@@ -41,10 +41,8 @@ async fn handle(request: Request, out: ResponseOutparam) {
             tag,
             asset,
         } => {
-            let allowed = match variable("allowed_owners") {
-                Ok(owners) => owners.split(',').map(str::trim).any(|owner| {
-                    !owner.is_empty() && owner.eq_ignore_ascii_case(repository.owner())
-                }),
+            let allowed = match owner_is_allowed(repository.owner()) {
+                Ok(allowed) => allowed,
                 Err(response) => return send_response(out, response).await,
             };
             if !allowed {

@@ -49,7 +49,7 @@ impl FailureAccount {
     pub fn record_failure(&self, now: u64) {
         let Some(store) = &self.store else { return };
         for (key, counter) in self.keys.iter().zip(&self.counters) {
-            let updated = record_failure(counter.clone(), now);
+            let updated = record_failure(*counter, now);
             if let Err(error) = store.set(key, &updated.serialize()) {
                 eprintln!("cannot count a failed login: {error}");
             }

@@ -11,9 +11,7 @@
 mod archive_request;
 mod stream;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use component_http::{plain_text, require_identity, send_response, variable};
+use component_http::{plain_text, require_identity, send_response, unix_now, variable};
 use spin_sdk::http::{Method, Request, ResponseOutparam};
 use spin_sdk::http_component;
 use terraform_registry::verify_archive_request;
@@ -53,11 +51,7 @@ fn authorize(request: &Request, path: &str) -> Result<(), spin_sdk::http::Respon
 
 fn check_signature(path: &str, query: &str) -> Result<(), spin_sdk::http::Response> {
     let key = variable("url_signing_key")?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0);
-    verify_archive_request(key.as_bytes(), path, query, now).map_err(|error| {
+    verify_archive_request(key.as_bytes(), path, query, unix_now()).map_err(|error| {
         plain_text(
             403,
             &format!("{error}; ask the registry for a new download URL (run terraform init again)"),

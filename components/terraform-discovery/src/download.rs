@@ -3,9 +3,7 @@
 //! never sends its registry token there). The URL names the commit the version resolved to, and
 //! a tag that moved since wharf first served that version is refused.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use component_http::{plain_text, require_identity, variable};
+use component_http::{plain_text, require_identity, unix_now, variable};
 use spin_sdk::http::{Params, Request, Response};
 use spin_sdk::key_value::Store;
 use terraform_registry::{
@@ -57,10 +55,7 @@ fn respond(params: &Params) -> Result<Response, Response> {
         }
     };
     let key = variable("url_signing_key")?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0);
+    let now = unix_now();
     let query = sign_archive_path(
         key.as_bytes(),
         &archive_path,

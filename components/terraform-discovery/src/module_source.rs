@@ -1,7 +1,7 @@
 //! Where a module's versions come from: the mounted registry directory, or tags of a GitHub
 //! repository.
 
-use component_http::{plain_text, variable, Origin, FILES_ROOT};
+use component_http::{owner_is_allowed, plain_text, variable, Origin, FILES_ROOT};
 use github_access::github::{parse_tags, Repository};
 use github_access::{error_response, GitHubAccess};
 use spin_sdk::http::{Params, Response};
@@ -10,7 +10,8 @@ use terraform_registry::{ModuleAddress, ModuleVersions, RepositoryNaming};
 pub enum ModuleSource {
     Files,
     GitHub {
-        access: GitHubAccess,
+        // Boxed: one instance per request, and the Files case stays small.
+        access: Box<GitHubAccess>,
         repository: Repository,
     },
 }
@@ -43,11 +44,7 @@ impl ModuleSource {
         match Origin::from_variables()? {
             Origin::Files => Ok(ModuleSource::Files),
             Origin::GitHub => {
-                let allowed_owners = variable("allowed_owners")?;
-                let allowed = allowed_owners.split(',').map(str::trim).any(|owner| {
-                    !owner.is_empty() && owner.eq_ignore_ascii_case(address.namespace())
-                });
-                if !allowed {
+                if !owner_is_allowed(address.namespace())? {
                     return Err(unknown_module(address));
                 }
                 let template = variable("module_repository_template")?;
@@ -58,8 +55,9 @@ impl ModuleSource {
                 let (owner, name) = naming.repository_for(address);
                 let repository =
                     Repository::new(&owner, &name).map_err(|_| unknown_module(address))?;
-                let access =
-                    GitHubAccess::from_variables().map_err(|error| error_response(&error))?;
+                let access = Box::new(
+                    GitHubAccess::from_variables().map_err(|error| error_response(&error))?,
+                );
                 Ok(ModuleSource::GitHub { access, repository })
             }
         }

@@ -1,5 +1,4 @@
-use std::time::{SystemTime, UNIX_EPOCH};
-
+use component_http::unix_now as now;
 use github::http::{header::LOCATION, Request, Response, Uri};
 use github::{
     redirected_request, AppKey, Credentials, GitHubConfig, GitHubError, GitHubRequests,
@@ -27,13 +26,6 @@ fn variable(name: &str) -> Result<String, AccessError> {
             "cannot read variable {name}: {error}"
         )))
     })
-}
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0)
 }
 
 impl GitHubAccess {

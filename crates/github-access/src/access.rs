@@ -121,10 +121,17 @@ impl GitHubAccess {
     ) -> Result<IncomingResponse, AccessError> {
         let mut request = build(&self.requests(false)?)?;
         let mut chain = RedirectChain::new(self.redirects);
+        let mut refreshed = false;
         loop {
             let uri: Uri = request.uri().clone();
             let response = send_streaming(clone_request(&request))?;
             let status = response.status();
+            // A revoked or expired installation token: mint a new one, once, and start over.
+            if status == 401 && self.app.is_some() && !refreshed && chain.hops() == 0 {
+                refreshed = true;
+                request = build(&self.requests(true)?)?;
+                continue;
+            }
             if (300..400).contains(&status) && status != 304 {
                 let location = response
                     .headers()

@@ -174,7 +174,22 @@ async fn run_component(
     });
 
     match receiver.await {
-        Ok(Ok(response)) => Ok(response),
+        Ok(Ok(response)) => {
+            // The head is out; a trap while streaming the body still belongs in the log.
+            let id = component.config.id.clone();
+            tokio::spawn(async move {
+                match task.await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => {
+                        eprintln!("component {id} trapped while streaming: {error:#}")
+                    }
+                    Err(error) => {
+                        eprintln!("component {id}'s task failed while streaming: {error}")
+                    }
+                }
+            });
+            Ok(response)
+        }
         Ok(Err(error_code)) => Err(anyhow!(
             "the component answered with an error: {error_code:?}"
         )),

@@ -79,19 +79,19 @@ impl RedirectChain {
         if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
             return Err(GitHubError::Malformed(format!(
                 "HTTP {status} from {} is not a redirect",
-                printable(&current.to_string())
+                printable(without_query(&current.to_string()))
             )));
         }
         let location = location.ok_or_else(|| {
             GitHubError::Malformed(format!(
                 "redirect {status} from {} has no Location header",
-                printable(&current.to_string())
+                printable(without_query(&current.to_string()))
             ))
         })?;
         let refuse = |why: &str| {
             GitHubError::Refused(format!(
                 "refusing redirect to '{}': {why}",
-                printable(location)
+                printable(without_query(location))
             ))
         };
         if self.hops >= self.policy.max_hops {
@@ -126,6 +126,11 @@ impl RedirectChain {
     }
 }
 
+/// Download hosts put their signature in the query string: error messages leave it out.
+fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
 /// The request for the next hop: same method and headers as `previous`, aimed at
 /// `redirect.uri`, without `Authorization` unless the redirect keeps it. The method is kept
 /// as is: wharf only follows redirects of GETs (a 303 after a POST would call for GET).
@@ -143,6 +148,21 @@ pub fn redirected_request(previous: &Request<Vec<u8>>, redirect: &Redirect) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_do_not_repeat_a_signed_query() {
+        let mut chain = RedirectChain::new(RedirectPolicy::default());
+        let error = chain
+            .follow(
+                &"https://api.github.com/repos/o/r/tarball/x"
+                    .parse()
+                    .expect("uri"),
+                StatusCode::FOUND,
+                Some("http://codeload.example/o/r?X-Amz-Signature=topsecret"),
+            )
+            .expect_err("https to http is refused");
+        assert!(!error.to_string().contains("topsecret"), "{error}");
+    }
 
     fn uri(text: &str) -> Uri {
         text.parse().expect("valid test URI")

@@ -10,6 +10,18 @@ fn wharf_host(args: &[&str]) -> std::process::Output {
         .expect("run wharf-host")
 }
 
+/// Writes `body` as spin.toml in a fresh directory.
+fn manifest(body: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let directory = tempfile::tempdir().expect("dir");
+    let path = directory.path().join("spin.toml");
+    std::fs::write(
+        &path,
+        format!("spin_manifest_version = 2\n[application]\nname = \"x\"\n{body}"),
+    )
+    .expect("write");
+    (directory, path)
+}
+
 #[test]
 fn a_missing_manifest_is_named() {
     let output = wharf_host(&[
@@ -26,9 +38,8 @@ fn a_missing_manifest_is_named() {
 
 #[test]
 fn an_invalid_manifest_says_what_is_wrong() {
-    let directory = tempfile::tempdir().expect("dir");
-    let manifest = directory.path().join("spin.toml");
-    std::fs::write(&manifest, "spin_manifest_version = 2\n[application]\nname = \"x\"\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"missing\"\n").expect("write");
+    let (_directory, manifest) =
+        manifest("[[trigger.http]]\nroute = \"/...\"\ncomponent = \"missing\"\n");
     let output = wharf_host(&[
         "up",
         "--listen",
@@ -43,9 +54,9 @@ fn an_invalid_manifest_says_what_is_wrong() {
 
 #[test]
 fn a_missing_component_file_says_how_to_build_it() {
-    let directory = tempfile::tempdir().expect("dir");
-    let manifest = directory.path().join("spin.toml");
-    std::fs::write(&manifest, "spin_manifest_version = 2\n[application]\nname = \"x\"\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"web\"\n[component.web]\nsource = \"web.wasm\"\n").expect("write");
+    let (directory, manifest) = manifest(
+        "[[trigger.http]]\nroute = \"/...\"\ncomponent = \"web\"\n[component.web]\nsource = \"web.wasm\"\n",
+    );
     let output = wharf_host(&[
         "up",
         "--listen",

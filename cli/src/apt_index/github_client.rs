@@ -40,17 +40,15 @@ impl GitHubClient {
 
     fn send(&self, request: &Request<Vec<u8>>) -> anyhow::Result<Response<ureq::Body>> {
         let uri = request.uri().clone();
-        let mut copy = Request::new(request.body().clone());
-        *copy.method_mut() = request.method().clone();
-        *copy.uri_mut() = uri.clone();
-        *copy.headers_mut() = request.headers().clone();
-        self.agent.run(copy).with_context(|| {
-            format!(
-                "cannot reach {}://{}",
-                uri.scheme_str().unwrap_or("?"),
-                uri.authority().map(|a| a.as_str()).unwrap_or("?")
-            )
-        })
+        self.agent
+            .run(github::duplicate_request(request))
+            .with_context(|| {
+                format!(
+                    "cannot reach {}://{}",
+                    uri.scheme_str().unwrap_or("?"),
+                    uri.authority().map(|a| a.as_str()).unwrap_or("?")
+                )
+            })
     }
 
     /// A JSON answer, read whole (lists and metadata are small).

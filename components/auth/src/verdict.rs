@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use credentials::{parse_authorization, PresentedCredentials};
+use credentials::{has_jwt_shape, parse_authorization, PresentedCredentials};
 use oidc::{
     looks_like_exchanged_token, storage_key, ExchangedToken, ExchangedTokenRecord,
     GithubActionsIdentity, OidcError, OidcPolicy,
@@ -43,7 +43,7 @@ fn classify(settings: &Settings, presented: &PresentedCredentials) -> Claim {
     };
     if looks_like_exchanged_token(token) {
         Claim::ExchangedToken(token.to_owned())
-    } else if settings.oidc.is_some() && token.split('.').count() == 3 {
+    } else if settings.oidc.is_some() && has_jwt_shape(token) {
         Claim::OidcToken(token.to_owned())
     } else if matches!(presented, PresentedCredentials::Basic { .. }) {
         // `github-action` with something that is no token at all.

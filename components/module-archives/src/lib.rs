@@ -51,10 +51,6 @@ fn authorize(request: &Request, path: &str) -> Result<(), spin_sdk::http::Respon
 
 fn check_signature(path: &str, query: &str) -> Result<(), spin_sdk::http::Response> {
     let key = variable("url_signing_key")?;
-    verify_archive_request(key.as_bytes(), path, query, unix_now()).map_err(|error| {
-        plain_text(
-            403,
-            &format!("{error}; ask the registry for a new download URL (run terraform init again)"),
-        )
-    })
+    verify_archive_request(key.as_bytes(), path, query, unix_now())
+        .map_err(|error| plain_text(403, &error.to_string()))
 }

@@ -3,7 +3,7 @@
 /// Whether `token` looks like a compact JWS: three non-empty base64url segments joined by '.'.
 ///
 /// Only the shape is checked; this never decides that a token is valid.
-pub(crate) fn has_jwt_shape(token: &str) -> bool {
+pub fn has_jwt_shape(token: &str) -> bool {
     let segments: Vec<&str> = token.split('.').collect();
     segments.len() == 3
         && segments

@@ -32,5 +32,6 @@ pub use authorization_header::{parse_authorization, AuthorizationError, Presente
 pub use config::{AuthConfig, ConfigError};
 pub use denial::Denial;
 pub use identity::{Identity, Method};
+pub use jwt_shape::has_jwt_shape;
 pub use secret::Secret;
 pub use verify::verify;

@@ -1,8 +1,8 @@
 use component_http::unix_now as now;
 use github::http::{header::LOCATION, Request, Response, Uri};
 use github::{
-    redirected_request, AppKey, Credentials, GitHubConfig, GitHubError, GitHubRequests,
-    RedirectChain, RedirectPolicy,
+    duplicate_request, redirected_request, AppKey, Credentials, GitHubConfig, GitHubError,
+    GitHubRequests, RedirectChain, RedirectPolicy,
 };
 use spin_sdk::http::IncomingResponse;
 use spin_sdk::variables;
@@ -124,7 +124,7 @@ impl GitHubAccess {
         let mut refreshed = false;
         loop {
             let uri: Uri = request.uri().clone();
-            let response = send_streaming(clone_request(&request))?;
+            let response = send_streaming(duplicate_request(&request))?;
             let status = response.status();
             // A revoked or expired installation token: mint a new one, once, and start over.
             if status == 401 && self.app.is_some() && !refreshed && chain.hops() == 0 {
@@ -166,12 +166,4 @@ impl GitHubAccess {
             .into());
         }
     }
-}
-
-fn clone_request(request: &Request<Vec<u8>>) -> Request<Vec<u8>> {
-    let mut copy = Request::new(request.body().clone());
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.headers_mut() = request.headers().clone();
-    copy
 }

@@ -45,7 +45,9 @@ pub use error::GitHubError;
 pub use installation_token::{InstallationToken, TokenCacheError};
 pub use link_header::{next_page, next_page_from_headers};
 pub use names::{GitRef, RepoPath, Repository};
-pub use redirect::{redirected_request, Redirect, RedirectChain, RedirectPolicy};
+pub use redirect::{
+    duplicate_request, redirected_request, Redirect, RedirectChain, RedirectPolicy,
+};
 pub use releases::{parse_release, parse_releases, Release, ReleaseAsset};
 pub use requests::{
     installation_token_request, GitHubRequests, ACCEPT_JSON, ACCEPT_OCTET_STREAM, ACCEPT_RAW,

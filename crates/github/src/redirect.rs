@@ -126,6 +126,16 @@ impl RedirectChain {
     }
 }
 
+/// A copy of a request (`http::Request` is not `Clone`): executors send a copy and keep the
+/// original to build the next hop from.
+pub fn duplicate_request(request: &Request<Vec<u8>>) -> Request<Vec<u8>> {
+    let mut copy = Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
 /// Download hosts put their signature in the query string: error messages leave it out.
 fn without_query(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
@@ -135,10 +145,8 @@ fn without_query(url: &str) -> &str {
 /// `redirect.uri`, without `Authorization` unless the redirect keeps it. The method is kept
 /// as is: wharf only follows redirects of GETs (a 303 after a POST would call for GET).
 pub fn redirected_request(previous: &Request<Vec<u8>>, redirect: &Redirect) -> Request<Vec<u8>> {
-    let mut next = Request::new(previous.body().clone());
-    *next.method_mut() = previous.method().clone();
+    let mut next = duplicate_request(previous);
     *next.uri_mut() = redirect.uri.clone();
-    *next.headers_mut() = previous.headers().clone();
     if !redirect.keep_authorization {
         next.headers_mut().remove(AUTHORIZATION);
     }

@@ -46,7 +46,7 @@ pub enum SignatureError {
     },
     /// The signature does not match path and expiry.
     #[error(
-        "archive URL signature does not match: the URL was altered or signed with another key"
+        "archive URL signature does not match: the URL was altered or signed with another key; run `terraform init` again for a fresh URL"
     )]
     BadSignature,
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use end_to_end::fake_github::{FakeApp, FakeGitHub, FakeRepository};
 use end_to_end::terraform::{describe, terraform_binaries, terraform_version, TerraformProject};
+use end_to_end::test_ca::TestCertificates;
 use end_to_end::wharf_host::wharf_manifest;
 use end_to_end::WharfHost;
 use flate2::write::GzEncoder;
@@ -115,6 +116,98 @@ fn terraform_installs_the_sample_module_from_the_files_origin() {
             "{version}"
         );
     }
+}
+
+/// What a homelab user does: wharf-host with `--tls-cert`/`--tls-key`, the CA in
+/// `SSL_CERT_FILE`, the module source naming wharf's own address. No `host` block: terraform
+/// discovers the registry over HTTPS itself.
+#[test]
+fn terraform_installs_over_https_with_a_trusted_test_ca_and_no_host_block() {
+    let certificates = TestCertificates::for_loopback();
+    let state = tempfile::tempdir().expect("state");
+    let wharf = WharfHost::start_tls(
+        &wharf_manifest(),
+        state.path(),
+        &[("api_tokens", TOKEN), ("url_signing_key", SIGNING_KEY)],
+        &certificates,
+    );
+    for binary in terraform_binaries() {
+        let version = terraform_version(&binary);
+        let project = TerraformProject::over_https(
+            wharf.address,
+            &certificates.authority,
+            TOKEN,
+            "wharf/hello/null",
+            "~> 1.0",
+        );
+        let output = project.init(&binary);
+        assert!(output.status.success(), "{version}: {}", describe(&output));
+        assert_eq!(
+            project.installed_version().as_deref(),
+            Some("1.0.0"),
+            "{version}"
+        );
+    }
+    // The discovery, versions and download calls went over TLS with the token; the archive
+    // without it. A plain-HTTP request to the TLS port gets no HTTP answer at all.
+    let log = wharf.log();
+    assert!(
+        log.iter().any(
+            |line| line.contains("GET /v1/modules/wharf/hello/null/versions 200")
+                && line.ends_with("auth=bearer")
+        ),
+        "{log:#?}"
+    );
+    let plain = std::net::TcpStream::connect(wharf.address).and_then(|mut stream| {
+        stream.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")?;
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(15)))?;
+        let mut answer = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stream, &mut answer);
+        Ok(answer)
+    });
+    let answer = plain.expect("connect");
+    assert!(
+        !answer.starts_with(b"HTTP/1.1 200"),
+        "plain HTTP was served on the TLS port"
+    );
+    assert!(
+        wharf
+            .log()
+            .iter()
+            .any(|line| line.contains("TLS handshake with")),
+        "the refused plain-HTTP client was not logged"
+    );
+}
+
+/// A wrong CA: terraform refuses the certificate and says so; nothing is installed.
+#[test]
+fn terraform_refuses_a_certificate_it_does_not_trust() {
+    let certificates = TestCertificates::for_loopback();
+    let stranger = TestCertificates::for_loopback();
+    let state = tempfile::tempdir().expect("state");
+    let wharf = WharfHost::start_tls(
+        &wharf_manifest(),
+        state.path(),
+        &[("api_tokens", TOKEN), ("url_signing_key", SIGNING_KEY)],
+        &certificates,
+    );
+    let binary = &terraform_binaries()[0];
+    let project = TerraformProject::over_https(
+        wharf.address,
+        &stranger.authority,
+        TOKEN,
+        "wharf/hello/null",
+        "~> 1.0",
+    );
+    let output = project.init(binary);
+    assert!(!output.status.success(), "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("certificate") || stderr.contains("x509"),
+        "{}",
+        describe(&output)
+    );
+    assert_eq!(project.installed_version(), None);
 }
 
 #[test]

@@ -16,6 +16,7 @@ mod request_state;
 mod routes;
 mod server;
 mod spin_interfaces;
+mod tls;
 mod variables;
 
 use std::net::SocketAddr;
@@ -49,6 +50,12 @@ enum Command {
         /// Where key-value data lives (default: .spin next to the manifest, as with Spin).
         #[arg(long)]
         state_dir: Option<PathBuf>,
+        /// Serve HTTPS with this PEM certificate chain (as `spin up --tls-cert`).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert (as `spin up --tls-key`).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
 }
 
@@ -67,7 +74,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         listen,
         manifest,
         state_dir,
+        tls_cert,
+        tls_key,
     } = cli.command;
+    let tls = match (&tls_cert, &tls_key) {
+        (Some(certificate), Some(key)) => Some(tls::acceptor(certificate, key)?),
+        _ => None,
+    };
     let state_dir = state_dir.unwrap_or_else(|| {
         manifest
             .parent()
@@ -85,12 +98,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let address = listener.local_addr()?;
-        println!("Serving http://{address} ({})", application.name);
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("Serving {scheme}://{address} ({})", application.name);
         println!("Available Routes:");
         for route in application.routes.routes() {
-            println!("  {}: http://{address}{}", route.component, route.raw);
+            println!("  {}: {scheme}://{address}{}", route.component, route.raw);
         }
-        server::serve(Arc::new(application), listener, async {
+        server::serve(Arc::new(application), listener, tls, async {
             // If the signal handler cannot be installed, keep serving; the process can still
             // be stopped by SIGTERM's default action.
             if tokio::signal::ctrl_c().await.is_err() {

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context};
 use bytes::Bytes;
@@ -14,8 +14,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use wasmtime::component::ResourceTable;
 use wasmtime::Store;
 use wasmtime_wasi::{FsPerms, WasiCtx};
@@ -28,13 +29,23 @@ use crate::outbound_requests::OutboundPolicy;
 use crate::request_state::RequestState;
 use crate::routes::RouteMatch;
 
-/// Serves until `shutdown` resolves, then lets requests in flight finish.
+/// How long a client may take to complete the TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves until `shutdown` resolves, then lets requests in flight finish. With `tls`, every
+/// connection is HTTPS.
 pub async fn serve(
     application: Arc<Application>,
     listener: TcpListener,
+    tls: Option<TlsAcceptor>,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let local_address = listener.local_addr()?;
+    let scheme = if tls.is_some() {
+        Scheme::Https
+    } else {
+        Scheme::Http
+    };
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -48,25 +59,30 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let application = application.clone();
-        let service = hyper::service::service_fn(move |request| {
-            let application = application.clone();
-            async move {
-                Ok::<_, std::convert::Infallible>(
-                    handle(&application, request, client, local_address).await,
-                )
+        let peer = Peer {
+            client,
+            local_address,
+            scheme: scheme.clone(),
+        };
+        match &tls {
+            None => serve_connection(application.clone(), graceful.watcher(), stream, peer),
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                let application = application.clone();
+                // Taken now, so a shutdown during the handshake still waits for this connection.
+                let watcher = graceful.watcher();
+                tokio::spawn(async move {
+                    match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
+                    {
+                        Ok(Ok(stream)) => serve_connection(application, watcher, stream, peer),
+                        // Scanners and clients that distrust the certificate end here; one
+                        // line each, without noise.
+                        Ok(Err(error)) => eprintln!("TLS handshake with {client} failed: {error}"),
+                        Err(_) => eprintln!("TLS handshake with {client} timed out"),
+                    }
+                });
             }
-        });
-        let connection = http1::Builder::new()
-            .keep_alive(true)
-            .serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                // Clients that hang up mid-response are routine; log them without noise.
-                eprintln!("connection from {client} ended: {error}");
-            }
-        });
+        }
     }
     eprintln!("stopping: waiting up to 10 s for requests in flight");
     tokio::select! {
@@ -78,11 +94,40 @@ pub async fn serve(
     Ok(())
 }
 
+/// Who is on the other end of a connection, and how it reached us.
+#[derive(Clone)]
+struct Peer {
+    client: SocketAddr,
+    local_address: SocketAddr,
+    scheme: Scheme,
+}
+
+fn serve_connection<IO>(application: Arc<Application>, watcher: Watcher, stream: IO, peer: Peer)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let client = peer.client;
+    let service = hyper::service::service_fn(move |request| {
+        let application = application.clone();
+        let peer = peer.clone();
+        async move { Ok::<_, std::convert::Infallible>(handle(&application, request, &peer).await) }
+    });
+    let connection = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    let connection = watcher.watch(connection);
+    tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            // Clients that hang up mid-response are routine; log them without noise.
+            eprintln!("connection from {client} ended: {error}");
+        }
+    });
+}
+
 async fn handle(
     application: &Application,
     request: Request<Incoming>,
-    client: SocketAddr,
-    local_address: SocketAddr,
+    peer: &Peer,
 ) -> Response<HyperOutgoingBody> {
     let started = Instant::now();
     let method = request.method().clone();
@@ -97,22 +142,15 @@ async fn handle(
         Some(matched) => {
             let id = matched.route.component.clone();
             let component = &application.components[&id];
-            let response = run_component(
-                application,
-                component,
-                &matched,
-                request,
-                client,
-                local_address,
-            )
-            .await
-            .unwrap_or_else(|error| {
-                eprintln!("component {id} failed: {error:#}");
-                plain_text(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    &format!("component {id} failed; see the server log"),
-                )
-            });
+            let response = run_component(application, component, &matched, request, peer)
+                .await
+                .unwrap_or_else(|error| {
+                    eprintln!("component {id} failed: {error:#}");
+                    plain_text(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        &format!("component {id} failed; see the server log"),
+                    )
+                });
             (response, id)
         }
     };
@@ -129,10 +167,9 @@ async fn run_component(
     component: &LoadedComponent,
     matched: &RouteMatch<'_>,
     mut request: Request<Incoming>,
-    client: SocketAddr,
-    local_address: SocketAddr,
+    peer: &Peer,
 ) -> anyhow::Result<Response<HyperOutgoingBody>> {
-    add_spin_headers(&mut request, matched, client, local_address)?;
+    add_spin_headers(&mut request, matched, peer)?;
 
     let mut wasi = WasiCtx::builder();
     wasi.inherit_stdout().inherit_stderr();
@@ -160,7 +197,7 @@ async fn run_component(
     let incoming = store
         .data_mut()
         .http()
-        .new_incoming_request(Scheme::Http, request)?;
+        .new_incoming_request(peer.scheme.clone(), request)?;
     let outparam = store.data_mut().http().new_response_outparam(sender)?;
     let pre = component.pre.clone();
 
@@ -206,16 +243,19 @@ async fn run_component(
 fn add_spin_headers(
     request: &mut Request<Incoming>,
     matched: &RouteMatch<'_>,
-    client: SocketAddr,
-    local_address: SocketAddr,
+    peer: &Peer,
 ) -> anyhow::Result<()> {
+    let scheme = match peer.scheme {
+        Scheme::Https => "https",
+        _ => "http",
+    };
     let authority = request
         .headers()
         .get(HOST)
         .and_then(|host| host.to_str().ok())
         .and_then(|host| host.parse::<http::uri::Authority>().ok())
         .unwrap_or_else(|| {
-            local_address
+            peer.local_address
                 .to_string()
                 .parse()
                 .expect("a socket address is a valid authority")
@@ -225,9 +265,9 @@ fn add_spin_headers(
         .path_and_query()
         .map(|pq| pq.as_str().to_owned())
         .unwrap_or_else(|| "/".to_owned());
-    let full_url = format!("http://{authority}{path_and_query}");
+    let full_url = format!("{scheme}://{authority}{path_and_query}");
     *request.uri_mut() = Uri::builder()
-        .scheme("http")
+        .scheme(scheme)
         .authority(authority)
         .path_and_query(path_and_query)
         .build()
@@ -250,7 +290,7 @@ fn add_spin_headers(
         ("spin-raw-component-route", route.raw.as_str()),
         ("spin-component-route", route.pattern.base()),
         ("spin-base-path", "/"),
-        ("spin-client-addr", &client.to_string()),
+        ("spin-client-addr", &peer.client.to_string()),
     ] {
         headers.insert(
             HeaderName::from_static(name),

@@ -73,3 +73,51 @@ fn a_missing_component_file_says_how_to_build_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn tls_flags_come_in_pairs() {
+    let output = wharf_host(&["up", "--listen", "127.0.0.1:0", "--tls-cert", "cert.pem"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--tls-key"), "{stderr}");
+}
+
+#[test]
+fn unreadable_or_wrong_tls_files_are_named() {
+    let directory = tempfile::tempdir().expect("dir");
+    let missing = directory.path().join("missing.pem");
+    let output = wharf_host(&[
+        "up",
+        "--listen",
+        "127.0.0.1:0",
+        "--tls-cert",
+        missing.to_str().expect("utf-8"),
+        "--tls-key",
+        missing.to_str().expect("utf-8"),
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("missing.pem") && stderr.contains("--tls-cert"),
+        "{stderr}"
+    );
+
+    // A file that is not PEM at all: the flag and the file are named, nothing is served.
+    let not_pem = directory.path().join("not-pem.txt");
+    std::fs::write(&not_pem, "hello\n").expect("write");
+    let output = wharf_host(&[
+        "up",
+        "--listen",
+        "127.0.0.1:0",
+        "--tls-cert",
+        not_pem.to_str().expect("utf-8"),
+        "--tls-key",
+        not_pem.to_str().expect("utf-8"),
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("not-pem.txt") && stderr.contains("CERTIFICATE"),
+        "{stderr}"
+    );
+}

@@ -10,6 +10,7 @@ pub mod oidc_issuer;
 pub mod paths;
 pub mod secrets;
 pub mod terraform;
+pub mod test_ca;
 pub mod wharf_host;
 
 pub use http_client::{request, HttpResponse};

@@ -50,33 +50,72 @@ pub fn terraform_version(binary: &Path) -> String {
 /// A working directory with one module call, ready for `terraform init`.
 pub struct TerraformProject {
     pub directory: tempfile::TempDir,
+    /// The CA terraform trusts (`SSL_CERT_FILE`), for registries served over HTTPS.
+    trusted_authority: Option<PathBuf>,
 }
 
 impl TerraformProject {
+    /// Plain HTTP: the CLI configuration's `host` block points `registry.test` at wharf.
     pub fn new(registry: SocketAddr, token: &str, module: &str, constraint: &str) -> Self {
+        let host_block = format!(
+            "host \"{REGISTRY_HOST}\" {{\n  services = {{\n    \"modules.v1\" = \"http://{registry}/v1/modules/\"\n  }}\n}}\n"
+        );
+        Self::create(REGISTRY_HOST, &host_block, token, module, constraint, None)
+    }
+
+    /// HTTPS, as users run it: the module source names wharf's own address, terraform finds
+    /// the registry through `/.well-known/terraform.json` and trusts `authority`; no `host` block.
+    pub fn over_https(
+        registry: SocketAddr,
+        authority: &Path,
+        token: &str,
+        module: &str,
+        constraint: &str,
+    ) -> Self {
+        let host = registry.to_string();
+        Self::create(
+            &host,
+            "",
+            token,
+            module,
+            constraint,
+            Some(authority.to_owned()),
+        )
+    }
+
+    fn create(
+        host: &str,
+        host_block: &str,
+        token: &str,
+        module: &str,
+        constraint: &str,
+        trusted_authority: Option<PathBuf>,
+    ) -> Self {
         let directory = tempfile::tempdir().expect("project dir");
         let root = directory.path();
         std::fs::write(
             root.join("main.tf"),
             format!(
-                "module \"under_test\" {{\n  source  = \"{REGISTRY_HOST}/{module}\"\n  version = \"{constraint}\"\n}}\n"
+                "module \"under_test\" {{\n  source  = \"{host}/{module}\"\n  version = \"{constraint}\"\n}}\n"
             ),
         )
         .expect("write main.tf");
         std::fs::write(
             root.join("cli.tfrc"),
-            format!(
-                "host \"{REGISTRY_HOST}\" {{\n  services = {{\n    \"modules.v1\" = \"http://{registry}/v1/modules/\"\n  }}\n}}\ncredentials \"{REGISTRY_HOST}\" {{\n  token = \"{token}\"\n}}\n"
-            ),
+            format!("{host_block}credentials \"{host}\" {{\n  token = \"{token}\"\n}}\n"),
         )
         .expect("write cli config");
         std::fs::create_dir(root.join("home")).expect("home");
-        TerraformProject { directory }
+        TerraformProject {
+            directory,
+            trusted_authority,
+        }
     }
 
     pub fn init(&self, binary: &Path) -> Output {
         let root = self.directory.path();
-        Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .args(["init", "-input=false", "-no-color"])
             .current_dir(root)
             .env_clear()
@@ -84,9 +123,11 @@ impl TerraformProject {
             .env("HOME", root.join("home"))
             .env("TF_CLI_CONFIG_FILE", root.join("cli.tfrc"))
             .env("TF_IN_AUTOMATION", "1")
-            .env("CHECKPOINT_DISABLE", "1")
-            .output()
-            .expect("run terraform init")
+            .env("CHECKPOINT_DISABLE", "1");
+        if let Some(authority) = &self.trusted_authority {
+            command.env("SSL_CERT_FILE", authority);
+        }
+        command.output().expect("run terraform init")
     }
 
     /// A file of the installed module, as terraform unpacked it.

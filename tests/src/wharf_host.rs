@@ -1,5 +1,6 @@
 //! A running `wharf-host up` process, stopped (with Ctrl-C, as a user would) when dropped.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use crate::http_client::{request, HttpResponse};
 use crate::paths::workspace_binary;
+use crate::test_ca::TestCertificates;
 
 pub struct WharfHost {
     child: Option<Child>,
@@ -38,12 +40,40 @@ impl WharfHost {
         state_dir: &Path,
         variables: &[(&str, &str)],
     ) -> Result<Self, String> {
+        Self::launch(manifest, state_dir, variables, &[])
+    }
+
+    /// Like `start`, serving HTTPS with the test CA's loopback certificate
+    /// (`--tls-cert`/`--tls-key`, the flags `spin up` takes).
+    pub fn start_tls(
+        manifest: &Path,
+        state_dir: &Path,
+        variables: &[(&str, &str)],
+        certificates: &TestCertificates,
+    ) -> Self {
+        let tls = [
+            OsString::from("--tls-cert"),
+            certificates.certificate.clone().into_os_string(),
+            OsString::from("--tls-key"),
+            certificates.key.clone().into_os_string(),
+        ];
+        Self::launch(manifest, state_dir, variables, &tls)
+            .unwrap_or_else(|failure| panic!("{failure}"))
+    }
+
+    fn launch(
+        manifest: &Path,
+        state_dir: &Path,
+        variables: &[(&str, &str)],
+        extra_arguments: &[OsString],
+    ) -> Result<Self, String> {
         let mut command = Command::new(workspace_binary("wharf-host"));
         command
             .args(["up", "--listen", "127.0.0.1:0", "--from"])
             .arg(manifest)
             .arg("--state-dir")
             .arg(state_dir)
+            .args(extra_arguments)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -75,7 +105,10 @@ impl WharfHost {
         let address = loop {
             match lines.next() {
                 Some(Ok(line)) => {
-                    if let Some(rest) = line.strip_prefix("Serving http://") {
+                    if let Some(rest) = line
+                        .strip_prefix("Serving http://")
+                        .or_else(|| line.strip_prefix("Serving https://"))
+                    {
                         let address = rest.split_whitespace().next().unwrap_or_default();
                         break address.parse().expect("wharf-host prints its address");
                     }

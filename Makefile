@@ -64,5 +64,24 @@ $(TERRAFORM_1_0):
 # compiled once, and the JIT that compiles the components is fast. `cargo test` builds the
 # wharf-host and wharf binaries itself (their packages have integration tests), with the same
 # feature set as the tests: building them separately first would compile wasmtime twice.
+#
+# Then the end-to-end suites run again under real Spin: `spin` from $(SPIN), else from PATH, else
+# ../shared/tools/spin (v4) and, beside it, spin-3.6 (the line SpinKube's shim embeds). Without
+# any, the run says so in one line and passes on wharf-host's results.
+SPIN_BINARIES := $(or $(SPIN),$(shell command -v spin 2>/dev/null),$(wildcard $(abspath ../shared/tools/spin))) \
+	$(if $(SPIN),,$(wildcard $(abspath ../shared/tools/spin-3.6)))
+SPIN_SUITES := foundation apt terraform oidc
+TEST_ENV := WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))"
+
 test: components tools
-	WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))" $(CARGO) test --release --no-fail-fast
+	@status=0; \
+	$(TEST_ENV) $(CARGO) test --release --no-fail-fast || status=1; \
+	for spin in $(strip $(SPIN_BINARIES)); do \
+		echo "== end-to-end suites ($(SPIN_SUITES)) under $$($$spin --version) ($$spin)"; \
+		$(TEST_ENV) WHARF_RUNNER=spin WHARF_SPIN=$$spin $(CARGO) test --release --no-fail-fast \
+			-p end-to-end $(addprefix --test ,$(SPIN_SUITES)) || status=1; \
+	done; \
+	if [ -z "$(strip $(SPIN_BINARIES))" ]; then \
+		echo "== no spin binary (SPIN, PATH, ../shared/tools/spin): the end-to-end suites ran under wharf-host only"; \
+	fi; \
+	exit $$status

@@ -210,7 +210,8 @@ fn a_burst_of_unknown_key_ids_fetches_the_key_set_at_most_once_a_minute() {
     std::thread::sleep(std::time::Duration::from_millis(200));
     // Reported, not asserted: timings belong in measurements, not in pass/fail.
     let durations: Vec<String> = wharf
-        .log()
+        .request_log()
+        .unwrap_or_default()
         .iter()
         .filter(|line| line.starts_with(&format!("GET {path} 200 ")))
         .filter_map(|line| line.split_whitespace().nth(3).map(str::to_owned))

@@ -96,6 +96,9 @@ fn iconv_windows_1252(bytes: &[u8]) -> Vec<u8> {
     output.stdout
 }
 
+/// A test package: file name, exact control bytes, dpkg-deb compression, further files.
+struct GoldenPackage(&'static str, Vec<u8>, &'static str, Vec<(String, Vec<u8>)>);
+
 /// The packages: every relationship field, Essential/Protected/Multi-Arch, a 4 GiB
 /// Installed-Size, UTF-8 and Latin-1 text, blanks and tabs inside descriptions, epochs, `~`
 /// and `+`, every control compression dpkg-deb writes, long and non-ASCII paths in the data,
@@ -117,69 +120,74 @@ fn build_packages(directory: &Path) {
         text
     };
     let long_path = format!("usr/share/{}/file-with-a-long-name.txt", "deep/".repeat(30));
-    let packages: Vec<(&str, Vec<u8>, &str, Vec<(String, Vec<u8>)>)> = vec![
-        (
+    let packages: Vec<GoldenPackage> = vec![
+        GoldenPackage(
             "plain-tool_1.0-1_amd64.deb",
             b"Package: plain-tool\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: Test <test@example.invalid>\nInstalled-Size: 12\nSection: utils\nPriority: optional\nHomepage: https://example.invalid/plain\nDescription: a plain tool\n With a longer description.\n".to_vec(),
             "gzip",
             vec![],
         ),
-        (
+        GoldenPackage(
             "relations_2.0-3_arm64.deb",
             b"Package: relations\nSource: relations-src (2.0-2)\nVersion: 2.0-3\nArchitecture: arm64\nMaintainer: Test <test@example.invalid>\nPre-Depends: dpkg (>= 1.19.1), init-system-helpers (>= 1.54~)\nDepends: libc6 (>= 2.34), libssl3 | libssl1.1, python3:any, adduser\nRecommends: ca-certificates\nSuggests: relations-doc (= 2.0-3)\nEnhances: plain-tool\nBreaks: old-relations (<< 2.0)\nConflicts: relations-ng\nReplaces: old-relations (<< 2.0)\nProvides: relations-api (= 2), virtual-relations\nBuilt-Using: gcc-12 (= 12.2.0-14)\nDescription: every relationship field\n Pre-Depends, Depends, Recommends and the others.\n".to_vec(),
             "xz",
             vec![],
         ),
-        (
+        GoldenPackage(
             "essential-bits_1.2_amd64.deb",
             b"Package: essential-bits\nVersion: 1.2\nArchitecture: amd64\nMaintainer: Test <test@example.invalid>\nEssential: yes\nProtected: yes\nMulti-Arch: same\nPriority: required\nSection: admin\nDescription: essential and protected\n".to_vec(),
             "zstd",
             vec![],
         ),
-        (
+        GoldenPackage(
             "big-size_0.1_amd64.deb",
             b"Package: big-size\nVersion: 0.1\nArchitecture: amd64\nMaintainer: Test <test@example.invalid>\nInstalled-Size: 4194304\nDescription: claims 4 GiB installed\n".to_vec(),
             "none",
             vec![],
         ),
-        (
+        GoldenPackage(
             "unicode-text_1.0_all.deb",
             "Package: unicode-text\nVersion: 1.0\nArchitecture: all\nMaintainer: Zoë Ünïcödé <zoe@example.invalid>\nDescription: Ünïcödé — 日本語 — 🚀\n Ελληνικά, русский, עברית, हिन्दी.\n".as_bytes().to_vec(),
             "gzip",
             vec![],
         ),
-        (
+        GoldenPackage(
             "whitespace_1.0_all.deb",
             b"Package: whitespace\nVersion: 1.0\nArchitecture: all\nMaintainer: Test <test@example.invalid>   \nDescription: short  \n line with trailing spaces   \n \tline with a tab\n .\n  indented  verbatim\tline\n last   \nX-Multi: \n first  \n second\t\n".to_vec(),
             "gzip",
             vec![],
         ),
-        (
+        GoldenPackage(
             "libfoo++1_2.3~rc1+dfsg-1~bpo12+1_amd64.deb",
             b"Package: libfoo++1\nSource: foo\nVersion: 1:2.3~rc1+dfsg-1~bpo12+1\nArchitecture: amd64\nMulti-Arch: same\nMaintainer: Test <test@example.invalid>\nDescription: epoch, tilde and plus\n".to_vec(),
             "xz",
             vec![],
         ),
-        (
+        GoldenPackage(
             "libfoo++1_2.3~rc1+dfsg-1~bpo12+1_arm64.deb",
             b"Package: libfoo++1\nSource: foo\nVersion: 1:2.3~rc1+dfsg-1~bpo12+1\nArchitecture: arm64\nMulti-Arch: same\nMaintainer: Test <test@example.invalid>\nDescription: epoch, tilde and plus\n".to_vec(),
             "xz",
             vec![],
         ),
-        (
+        GoldenPackage(
             "legacy_1.0_all.deb",
             b"Package: legacy\nVersion: 1.0\nArchitecture: all\nMaintainer: Jos\xe9 M\xfcller <jose@example.invalid>\nDescription: caf\xe9 \x93tool\x94 \xa9 2009\n Gr\xfc\xdfe aus K\xf6ln.\n".to_vec(),
             "gzip",
             vec![],
         ),
-        ("huge-fields_1.0_all.deb", huge.into_bytes(), "xz", vec![]),
-        (
+        GoldenPackage(
+            "huge-fields_1.0_all.deb",
+            huge.into_bytes(),
+            "xz",
+            vec![],
+        ),
+        GoldenPackage(
             "custom-fields_1.0_all.deb",
             b"Package: custom-fields\nVersion: 1.0\nArchitecture: all\nMaintainer: Test <test@example.invalid>\nOriginal-Maintainer: Someone Else <else@example.invalid>\nX-Custom: kept as written\nTag: devel::lang:rust, role::program,\n implemented-in::rust\nDescription: fields apt does not know\n".to_vec(),
             "gzip",
             vec![],
         ),
-        (
+        GoldenPackage(
             "long-paths_1.0_amd64.deb",
             b"Package: long-paths\nVersion: 1.0\nArchitecture: amd64\nMaintainer: Test <test@example.invalid>\nDescription: pax headers, non-ASCII names and conffiles\n".to_vec(),
             "zstd",
@@ -190,20 +198,20 @@ fn build_packages(directory: &Path) {
                 ("DEBIAN/conffiles".to_owned(), b"/etc/long-paths.conf\n".to_vec()),
             ],
         ),
-        (
+        GoldenPackage(
             "hello_1.0-1_amd64.deb",
             b"Package: hello\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: Test <test@example.invalid>\nDescription: first version\n".to_vec(),
             "gzip",
             vec![],
         ),
-        (
+        GoldenPackage(
             "hello_1.0-2_amd64.deb",
             b"Package: hello\nVersion: 1.0-2\nArchitecture: amd64\nMaintainer: Test <test@example.invalid>\nDescription: second version\n".to_vec(),
             "gzip",
             vec![],
         ),
     ];
-    for (file_name, control, compression, files) in &packages {
+    for GoldenPackage(file_name, control, compression, files) in &packages {
         let files: Vec<(&str, &[u8])> = files
             .iter()
             .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))

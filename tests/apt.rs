@@ -7,8 +7,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use base64::Engine;
-use end_to_end::apt::{build_deb, describe, AptClient};
+use end_to_end::apt::{build_deb, describe, AptClient, DebContents};
 use end_to_end::fake_github::{FakeAsset, FakeCommit, FakeGitHub, FakeRelease, FakeRepository};
+use end_to_end::files_origin::manifest_serving;
 use end_to_end::paths::{repository_root, workspace_binary};
 use end_to_end::wharf_host::wharf_manifest;
 use end_to_end::WharfHost;
@@ -443,4 +444,604 @@ fn the_index_builder_names_a_corrupt_deb_and_fails_or_skips_it() {
         .output()
         .expect("gpgv");
     assert!(verified.status.success(), "{}", describe(&verified));
+}
+
+/// `wharf apt index --output OUTPUT --from-dir DIR… --signing-key KEY EXTRA…`.
+fn index_directories(output: &Path, key: &Path, directories: &[&Path], extra: &[&str]) -> Output {
+    let mut args = vec![
+        "apt".to_owned(),
+        "index".to_owned(),
+        "--output".to_owned(),
+        output.display().to_string(),
+        "--signing-key".to_owned(),
+        key.display().to_string(),
+    ];
+    for directory in directories {
+        args.push("--from-dir".to_owned());
+        args.push(directory.display().to_string());
+    }
+    args.extend(extra.iter().map(|arg| arg.to_string()));
+    wharf(&args.iter().map(String::as_str).collect::<Vec<_>>(), &[])
+}
+
+/// A field of the published `dists/stable/Release`.
+fn release_field(output: &Path, field: &str) -> String {
+    let release =
+        std::fs::read_to_string(output.join("dists/stable/Release")).expect("Release written");
+    release
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{field}: ")))
+        .unwrap_or_else(|| panic!("Release has no {field}:\n{release}"))
+        .to_owned()
+}
+
+/// wharf-host serving `registry` (holding `apt/…`) through the files origin.
+fn serve_registry(registry: &Path, work: &Path, state: &Path) -> WharfHost {
+    let manifest_directory = work.join("manifest");
+    std::fs::create_dir_all(&manifest_directory).expect("manifest directory");
+    WharfHost::start(
+        &manifest_serving(registry, &manifest_directory),
+        state,
+        &[
+            ("basic_user", USER),
+            ("basic_password", PASSWORD),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    )
+}
+
+/// Sets every file's modification time to the same instant, as a deploy that copies files
+/// into an image (or a git checkout in CI) may do.
+fn normalise_file_times(directory: &Path) {
+    let instant = std::time::UNIX_EPOCH + std::time::Duration::from_secs(978_307_200);
+    for entry in std::fs::read_dir(directory)
+        .expect("read dir")
+        .map_while(Result::ok)
+    {
+        let path = entry.path();
+        if path.is_dir() {
+            normalise_file_times(&path);
+        } else {
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|file| file.set_modified(instant))
+                .expect("set the file time");
+        }
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn publishes_within_a_second_reach_apt_even_when_file_times_are_normalised() {
+    let work = tempfile::tempdir().expect("work");
+    let key = signing_key(work.path());
+    let registry = work.path().join("registry");
+    let output = registry.join("apt");
+    let debs = work.path().join("debs");
+    std::fs::create_dir(&debs).expect("debs");
+    let publish = || {
+        let published = index_directories(&output, &key, &[&debs], &["--architectures", "amd64"]);
+        assert!(published.status.success(), "{}", describe(&published));
+        normalise_file_times(&registry);
+        release_field(&output, "Date")
+    };
+
+    build_deb(&debs, "first-tool", "1.0", "all", 1000);
+    let first_date = publish();
+    let state = tempfile::tempdir().expect("state");
+    let wharf = serve_registry(&registry, work.path(), state.path());
+    let apt = AptClient::new(
+        wharf.address,
+        &wharf.get("/public.key").body,
+        USER,
+        PASSWORD,
+    );
+    let update = apt.update();
+    assert!(update.status.success(), "{}", describe(&update));
+    assert_eq!(apt.candidate("first-tool").as_deref(), Some("1.0"));
+    let authorization = basic();
+    let auth = [("Authorization", authorization.as_bytes())];
+    let first = wharf.get_with("/dists/stable/InRelease", &auth);
+    let first_modified = first
+        .header("last-modified")
+        .expect("Last-Modified")
+        .to_owned();
+    let first_tag = first.header("etag").expect("ETag").to_owned();
+
+    // A second publish, file times normalised again: apt revalidates with If-Modified-Since
+    // (the Last-Modified of its copy) and must get the new InRelease, not a 304.
+    build_deb(&debs, "second-tool", "1.0", "all", 1000);
+    let second_date = publish();
+    assert_ne!(second_date, first_date);
+    let update = apt.update();
+    assert!(update.status.success(), "{}", describe(&update));
+    assert_eq!(apt.candidate("second-tool").as_deref(), Some("1.0"));
+    // Last-Modified is the Release's Date, not the (normalised) file time.
+    assert_eq!(first_modified.replace("GMT", "UTC"), first_date);
+
+    let since_first = [
+        ("Authorization", authorization.as_bytes()),
+        ("If-Modified-Since", first_modified.as_bytes()),
+    ];
+    let changed = wharf.get_with("/dists/stable/InRelease", &since_first);
+    assert_eq!(changed.status, 200);
+    assert_eq!(
+        changed.body,
+        std::fs::read(output.join("dists/stable/InRelease")).expect("InRelease")
+    );
+    let second_modified = changed
+        .header("last-modified")
+        .expect("Last-Modified")
+        .to_owned();
+    let second_tag = changed.header("etag").expect("ETag").to_owned();
+    assert_eq!(second_modified.replace("GMT", "UTC"), second_date);
+    assert_ne!(second_tag, first_tag);
+    let conditional = |name: &str, value: &str| {
+        wharf
+            .get_with(
+                "/dists/stable/InRelease",
+                &[
+                    ("Authorization", authorization.as_bytes()),
+                    (name, value.as_bytes()),
+                ],
+            )
+            .status
+    };
+    assert_eq!(conditional("If-None-Match", &first_tag), 200);
+    assert_eq!(conditional("If-None-Match", &second_tag), 304);
+    assert_eq!(conditional("If-Modified-Since", &second_modified), 304);
+    for file in ["Release", "Release.gpg", "main/binary-amd64/Packages.xz"] {
+        let response = wharf.get_with(&format!("/dists/stable/{file}"), &since_first);
+        assert_eq!(response.status, 200, "{file}");
+        assert_eq!(
+            response.header("last-modified"),
+            Some(second_modified.as_str()),
+            "{file} is dated by the suite's Release"
+        );
+    }
+
+    // Two publishes back to back, in the same second as often as not: the second is still
+    // dated later, never in the future, and apt sees it.
+    build_deb(&debs, "third-tool", "1.0", "all", 1000);
+    let third_date = publish();
+    let now = std::time::SystemTime::now();
+    let third = wharf.get_with("/dists/stable/Release", &auth);
+    let third_modified = third
+        .header("last-modified")
+        .expect("Last-Modified")
+        .to_owned();
+    assert_eq!(third_modified.replace("GMT", "UTC"), third_date);
+    assert_ne!(third_date, second_date);
+    let since_second = [
+        ("Authorization", authorization.as_bytes()),
+        ("If-Modified-Since", second_modified.as_bytes()),
+    ];
+    assert_eq!(
+        wharf
+            .get_with("/dists/stable/InRelease", &since_second)
+            .status,
+        200
+    );
+    let dated =
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(release_date_seconds(&third_date));
+    assert!(dated <= now, "{third_date} is not in the future");
+    let update = apt.update();
+    assert!(update.status.success(), "{}", describe(&update));
+    assert_eq!(apt.candidate("third-tool").as_deref(), Some("1.0"));
+}
+
+/// Unix seconds of a Release `Date`, read with date(1), an independent parser.
+fn release_date_seconds(date: &str) -> u64 {
+    let output = Command::new("date")
+        .args(["-u", "-d", date, "+%s"])
+        .output()
+        .expect("date");
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("date cannot read {date:?}"))
+}
+
+#[test]
+fn an_arm64_client_installs_from_a_repository_of_architecture_all_packages() {
+    let work = tempfile::tempdir().expect("work");
+    let key = signing_key(work.path());
+    let registry = work.path().join("registry");
+    let output = registry.join("apt");
+    let debs = work.path().join("debs");
+    std::fs::create_dir(&debs).expect("debs");
+    let deb = build_deb(&debs, "noarch-tool", "2.0-1", "all", 5000);
+    // No --architectures.
+    let published = index_directories(&output, &key, &[&debs], &[]);
+    assert!(published.status.success(), "{}", describe(&published));
+    assert!(
+        stderr(&published).contains("warning: every package is `Architecture: all`"),
+        "{}",
+        describe(&published)
+    );
+    let listed = release_field(&output, "Architectures");
+    for architecture in [
+        "amd64", "arm64", "armhf", "i386", "ppc64el", "s390x", "riscv64",
+    ] {
+        assert!(listed.split(' ').any(|a| a == architecture), "{listed}");
+    }
+
+    let state = tempfile::tempdir().expect("state");
+    let wharf = serve_registry(&registry, work.path(), state.path());
+    let public_key = wharf.get("/public.key").body;
+    let apt = AptClient::for_architecture(wharf.address, &public_key, USER, PASSWORD, "arm64");
+    let update = apt.update();
+    assert!(update.status.success(), "{}", describe(&update));
+    assert!(
+        !describe(&update).contains("doesn't support architecture"),
+        "{}",
+        describe(&update)
+    );
+    assert_eq!(apt.candidate("noarch-tool").as_deref(), Some("2.0-1"));
+    let download = apt.download("noarch-tool");
+    assert!(download.status.success(), "{}", describe(&download));
+    assert_eq!(
+        sha256_of(&apt.downloaded("noarch-tool_2.0-1_all.deb")),
+        sha256_of(&deb)
+    );
+    let log = wharf.log().join("\n");
+    assert!(
+        log.contains("/main/binary-arm64/"),
+        "apt asked for the arm64 index:\n{log}"
+    );
+}
+
+#[test]
+fn a_latin1_package_and_huge_control_fields_reach_apt_cache_show() {
+    let work = tempfile::tempdir().expect("work");
+    let key = signing_key(work.path());
+    let registry = work.path().join("registry");
+    let output = registry.join("apt");
+    let debs = work.path().join("debs");
+    std::fs::create_dir(&debs).expect("debs");
+    let legacy = DebContents {
+        control: b"Package: legacy-tool\nVersion: 1.0\nArchitecture: all\nMaintainer: Jos\xe9 M\xfcller <jose@example.invalid>\nDescription: caf\xe9 tool \xa9 2009\n Gr\xfc\xdfe aus K\xf6ln.\n",
+        ..DebContents::default()
+    }
+    .build(&debs.join("legacy-tool_1.0_all.deb"));
+    // About 900 KB of control file: a Description of 12,000 lines and a 2,000-alternative Depends.
+    let mut huge = String::from("Package: huge-fields\nVersion: 1.0\nArchitecture: all\nMaintainer: Test <test@example.invalid>\nDepends: ");
+    huge.push_str(
+        &(0..2000)
+            .map(|index| format!("virtual-dependency-{index}"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+    huge.push_str("\nDescription: a package with very large fields\n");
+    for line in 0..12_000 {
+        huge.push_str(&format!(
+            " line {line:05} of a long description, with some words in it\n"
+        ));
+    }
+    DebContents {
+        control: huge.as_bytes(),
+        ..DebContents::default()
+    }
+    .build(&debs.join("huge-fields_1.0_all.deb"));
+
+    let published = index_directories(&output, &key, &[&debs], &["--architectures", "amd64"]);
+    assert!(published.status.success(), "{}", describe(&published));
+    assert!(
+        stderr(&published).contains(&format!(
+            "warning: {}: the control file is not UTF-8",
+            legacy.display()
+        )),
+        "{}",
+        describe(&published)
+    );
+
+    let state = tempfile::tempdir().expect("state");
+    let wharf = serve_registry(&registry, work.path(), state.path());
+    let apt = AptClient::new(
+        wharf.address,
+        &wharf.get("/public.key").body,
+        USER,
+        PASSWORD,
+    );
+    let update = apt.update();
+    assert!(update.status.success(), "{}", describe(&update));
+    let shown = apt.show("legacy-tool");
+    assert!(shown.status.success(), "{}", describe(&shown));
+    let text = stdout(&shown);
+    assert!(
+        text.contains("Maintainer: José Müller <jose@example.invalid>"),
+        "{text}"
+    );
+    assert!(text.contains("Grüße aus Köln."), "{text}");
+    let shown = apt.show("huge-fields");
+    assert!(shown.status.success(), "{}", describe(&shown));
+    let text = stdout(&shown);
+    assert!(
+        text.contains(" line 11999 of a long description"),
+        "{}",
+        &text[..200]
+    );
+    assert!(text.contains("virtual-dependency-0 | virtual-dependency-1 |"));
+    assert!(text.contains("| virtual-dependency-1999\n"));
+    let download = apt.download("legacy-tool");
+    assert!(download.status.success(), "{}", describe(&download));
+}
+
+#[test]
+fn merged_build_outputs_never_give_apt_a_size_or_hash_mismatch() {
+    let work = tempfile::tempdir().expect("work");
+    let key = signing_key(work.path());
+    let registry = work.path().join("registry");
+    let output = registry.join("apt");
+    let (first, second, third) = (
+        work.path().join("a"),
+        work.path().join("b"),
+        work.path().join("c"),
+    );
+    for directory in [&first, &second, &third] {
+        std::fs::create_dir(directory).expect("build output");
+    }
+    // Two builds of bar 1.1-1 with different bytes, under the same file name.
+    let bar = build_deb(&first, "bar", "1.1-1", "amd64", 1000);
+    let other_bar = build_deb(&second, "bar", "1.1-1", "amd64", 1100);
+    assert_ne!(sha256_of(&bar), sha256_of(&other_bar));
+
+    let refused = index_directories(&output, &key, &[&first, &second], &[]);
+    assert!(!refused.status.success(), "{}", describe(&refused));
+    let message = stderr(&refused);
+    for named in [
+        bar.display().to_string(),
+        other_bar.display().to_string(),
+        "pool/main/b/bar/bar_1.1-1_amd64.deb".to_owned(),
+    ] {
+        assert!(message.contains(&named), "{named} is not named:\n{message}");
+    }
+    assert!(
+        !output.join("dists/stable/InRelease").exists(),
+        "nothing published"
+    );
+    assert!(
+        !output.join("pool/main/b/bar/bar_1.1-1_amd64.deb").exists(),
+        "no pool file"
+    );
+
+    // The same bytes in both outputs (plus another package) are merged into one stanza.
+    std::fs::copy(&bar, &other_bar).expect("same build in both outputs");
+    build_deb(&second, "baz", "2.0", "amd64", 1000);
+    let merged = index_directories(&output, &key, &[&first, &second], &[]);
+    assert!(merged.status.success(), "{}", describe(&merged));
+    assert!(
+        stdout(&merged).contains("1 duplicates merged"),
+        "{}",
+        describe(&merged)
+    );
+    let packages = std::fs::read_to_string(output.join("dists/stable/main/binary-amd64/Packages"))
+        .expect("Packages");
+    assert_eq!(packages.matches("Package: bar\n").count(), 1, "{packages}");
+
+    let state = tempfile::tempdir().expect("state");
+    let wharf = serve_registry(&registry, work.path(), state.path());
+    let apt = AptClient::new(
+        wharf.address,
+        &wharf.get("/public.key").body,
+        USER,
+        PASSWORD,
+    );
+    let update = apt.update();
+    assert!(update.status.success(), "{}", describe(&update));
+    for (package, file, expected) in [
+        ("bar", "bar_1.1-1_amd64.deb", &bar),
+        (
+            "baz",
+            "baz_2.0_amd64.deb",
+            &second.join("baz_2.0_amd64.deb"),
+        ),
+    ] {
+        let download = apt.download(package);
+        assert!(download.status.success(), "{}", describe(&download));
+        assert_eq!(sha256_of(&apt.downloaded(file)), sha256_of(expected));
+    }
+
+    // A rebuild of the published bar 1.1-1 with other bytes is refused: the pool file and
+    // the published index stay as apt knows them.
+    let in_release = std::fs::read(output.join("dists/stable/InRelease")).expect("InRelease");
+    let rebuilt = build_deb(&third, "bar", "1.1-1", "amd64", 1200);
+    let refused = index_directories(&output, &key, &[&third], &[]);
+    assert!(!refused.status.success(), "{}", describe(&refused));
+    assert!(
+        stderr(&refused).contains("already published with other contents")
+            && stderr(&refused).contains(&rebuilt.display().to_string()),
+        "{}",
+        describe(&refused)
+    );
+    assert_eq!(
+        std::fs::read(output.join("dists/stable/InRelease")).expect("InRelease"),
+        in_release
+    );
+    assert_eq!(
+        sha256_of(&output.join("pool/main/b/bar/bar_1.1-1_amd64.deb")),
+        sha256_of(&bar)
+    );
+    std::fs::remove_file(apt.downloaded("bar_1.1-1_amd64.deb")).expect("remove download");
+    let download = apt.download("bar");
+    assert!(download.status.success(), "{}", describe(&download));
+    assert_eq!(
+        sha256_of(&apt.downloaded("bar_1.1-1_amd64.deb")),
+        sha256_of(&bar)
+    );
+}
+
+#[test]
+fn one_version_in_several_github_releases_is_listed_once_and_installs() {
+    let work = tempfile::tempdir().expect("work");
+    let key = signing_key(work.path());
+    let index = work.path().join("apt-metadata");
+    let github = FakeGitHub::start();
+    github.add_repository(
+        "acme/tools",
+        FakeRepository {
+            private: true,
+            ..Default::default()
+        },
+    );
+    github.add_token(GITHUB_TOKEN);
+    let builds = |name: &str| {
+        let directory = work.path().join(name);
+        std::fs::create_dir_all(&directory).expect("build directory");
+        directory
+    };
+    let tool = build_deb(&builds("first"), "tool", "1.0", "amd64", 1000);
+    let rebuilt_tool = build_deb(&builds("nightly"), "tool", "1.0", "amd64", 1100);
+    let epoch_tool = build_deb(
+        &builds("epoch"),
+        "libfoo++1",
+        "1:2.3~rc1+dfsg-1",
+        "amd64",
+        1000,
+    );
+    let colon_asset = build_deb(&builds("colon"), "odd", "1.0", "amd64", 1000);
+    let slash_tag = build_deb(&builds("slash"), "three", "3.0", "amd64", 1000);
+    let asset = |id: u64, name: &str, deb: &Path| FakeAsset {
+        id,
+        name: name.to_owned(),
+        bytes: std::fs::read(deb).expect("deb bytes"),
+    };
+    let release = |id: u64, tag: &str, assets: Vec<FakeAsset>| FakeRelease {
+        id,
+        tag: tag.to_owned(),
+        assets,
+    };
+    // Oldest first; the fake lists them newest first, as GitHub does.
+    github.add_release(
+        "acme/tools",
+        release(1, "v1.0", vec![asset(11, "tool_1.0_amd64.deb", &tool)]),
+    );
+    github.add_release(
+        "acme/tools",
+        release(
+            2,
+            "v1.0-again",
+            vec![asset(21, "tool_1.0_amd64.deb", &tool)],
+        ),
+    );
+    github.add_release(
+        "acme/tools",
+        release(
+            3,
+            "nightly",
+            vec![asset(31, "tool_1.0_amd64.deb", &rebuilt_tool)],
+        ),
+    );
+    github.add_release(
+        "acme/tools",
+        release(
+            4,
+            "v2.3",
+            vec![
+                asset(41, "libfoo++1_2.3~rc1+dfsg-1_amd64.deb", &epoch_tool),
+                asset(42, "odd_1:1.0_amd64.deb", &colon_asset),
+            ],
+        ),
+    );
+    github.add_release(
+        "acme/tools",
+        release(
+            5,
+            "release/3.0",
+            vec![asset(51, "three_3.0_amd64.deb", &slash_tag)],
+        ),
+    );
+
+    let indexed = index_from_github(&github, &index, &key);
+    assert!(indexed.status.success(), "{}", describe(&indexed));
+    let warnings = stderr(&indexed);
+    assert!(
+        warnings.contains("tool 1.0 (amd64) in component main comes from two different files: kept asset tool_1.0_amd64.deb of release v1.0 in acme/tools")
+            && warnings.contains("left out asset tool_1.0_amd64.deb of release nightly in acme/tools"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("leaving out asset odd_1:1.0_amd64.deb"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("leaving out asset three_3.0_amd64.deb of release release/3.0"),
+        "{warnings}"
+    );
+    assert!(
+        stdout(&indexed).contains("1 duplicates merged"),
+        "{}",
+        describe(&indexed)
+    );
+    let packages = std::fs::read_to_string(index.join("dists/stable/main/binary-amd64/Packages"))
+        .expect("Packages");
+    assert_eq!(packages.matches("Package: tool\n").count(), 1, "{packages}");
+    assert!(packages.contains("Filename: pool/github/acme/tools/v1.0/tool_1.0_amd64.deb\n"));
+    assert!(!packages.contains("Package: odd\n") && !packages.contains("Package: three\n"));
+    commit_directory(&github, &index, &"c".repeat(40));
+
+    let state = tempfile::tempdir().expect("state");
+    let api_url = github.api_url();
+    let downloads = github.downloads_url();
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("origin", "github"),
+            ("github_api_url", &api_url),
+            ("github_asset_host", &downloads),
+            ("github_token", GITHUB_TOKEN),
+            ("allowed_owners", "acme"),
+            ("apt_repo", "acme/tools"),
+            ("apt_branch", "apt-metadata"),
+            ("basic_user", USER),
+            ("basic_password", PASSWORD),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let apt = AptClient::new(
+        wharf.address,
+        &wharf.get("/public.key").body,
+        USER,
+        PASSWORD,
+    );
+    let update = apt.update();
+    assert!(update.status.success(), "{}", describe(&update));
+    assert_eq!(
+        apt.candidate("libfoo++1").as_deref(),
+        Some("1:2.3~rc1+dfsg-1")
+    );
+    for (package, file, expected) in [
+        ("tool", "tool_1.0_amd64.deb", &tool),
+        // apt-get download keeps the epoch in the name it saves under, quoted.
+        (
+            "libfoo++1",
+            "libfoo++1_1%3a2.3~rc1+dfsg-1_amd64.deb",
+            &epoch_tool,
+        ),
+    ] {
+        let download = apt.download(package);
+        assert!(download.status.success(), "{}", describe(&download));
+        assert_eq!(sha256_of(&apt.downloaded(file)), sha256_of(expected));
+    }
+    // GitHub origin: InRelease is dated by its Release, whatever wharf knows of the commit.
+    let authorization = basic();
+    let in_release = wharf.get_with(
+        "/dists/stable/InRelease",
+        &[("Authorization", authorization.as_bytes())],
+    );
+    assert_eq!(
+        in_release
+            .header("last-modified")
+            .map(|date| date.replace("GMT", "UTC")),
+        Some(release_field(&index, "Date"))
+    );
 }

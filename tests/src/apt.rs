@@ -10,7 +10,19 @@ pub struct AptClient {
 }
 
 impl AptClient {
+    /// An amd64 client.
     pub fn new(registry: SocketAddr, public_key: &[u8], user: &str, password: &str) -> Self {
+        Self::for_architecture(registry, public_key, user, password, "amd64")
+    }
+
+    /// A client of another architecture (`APT::Architecture`), e.g. `arm64`.
+    pub fn for_architecture(
+        registry: SocketAddr,
+        public_key: &[u8],
+        user: &str,
+        password: &str,
+        architecture: &str,
+    ) -> Self {
         let root = tempfile::tempdir().expect("apt root");
         let base = root.path();
         for directory in [
@@ -33,7 +45,7 @@ impl AptClient {
         std::fs::write(
             base.join("apt.conf"),
             format!(
-                "Dir \"{root}/\";\nDir::State \"{root}/var/lib/apt/\";\nDir::State::status \"{root}/var/lib/dpkg/status\";\nDir::Cache \"{root}/var/cache/apt/\";\nDir::Etc \"{root}/etc/apt/\";\nDir::Log \"{root}/var/log/apt/\";\nAPT::Architecture \"amd64\";\nAPT::Architectures {{ \"amd64\"; }};\nAcquire::Languages \"none\";\nAcquire::Retries \"0\";\nAPT::Sandbox::User \"{user_name}\";\n",
+                "Dir \"{root}/\";\nDir::State \"{root}/var/lib/apt/\";\nDir::State::status \"{root}/var/lib/dpkg/status\";\nDir::Cache \"{root}/var/cache/apt/\";\nDir::Etc \"{root}/etc/apt/\";\nDir::Log \"{root}/var/log/apt/\";\nAPT::Architecture \"{architecture}\";\nAPT::Architectures {{ \"{architecture}\"; }};\nAcquire::Languages \"none\";\nAcquire::Retries \"0\";\nAPT::Sandbox::User \"{user_name}\";\n",
                 root = base.display()
             ),
         )
@@ -80,6 +92,14 @@ impl AptClient {
             .expect("run apt-get download")
     }
 
+    /// `apt-cache show PACKAGE`: every version apt knows, as it reads them.
+    pub fn show(&self, package: &str) -> Output {
+        self.command("apt-cache")
+            .args(["show", package])
+            .output()
+            .expect("run apt-cache show")
+    }
+
     /// The candidate version apt would install.
     pub fn candidate(&self, package: &str) -> Option<String> {
         let output = self
@@ -98,7 +118,8 @@ impl AptClient {
     }
 }
 
-/// Builds a `.deb` with dpkg-deb: `name_version_architecture.deb` in `directory`.
+/// Builds a `.deb` with dpkg-deb: `name_version_architecture.deb` in `directory` (the epoch
+/// left out, as dpkg names files).
 pub fn build_deb(
     directory: &Path,
     name: &str,
@@ -106,37 +127,74 @@ pub fn build_deb(
     architecture: &str,
     payload_bytes: usize,
 ) -> PathBuf {
-    let tree = tempfile::tempdir().expect("package tree");
-    std::fs::create_dir_all(tree.path().join("DEBIAN")).expect("DEBIAN");
-    std::fs::create_dir_all(tree.path().join("usr/share").join(name)).expect("share");
-    std::fs::write(
-        tree.path().join("DEBIAN/control"),
-        format!(
-            "Package: {name}\nVersion: {version}\nArchitecture: {architecture}\nMaintainer: Test <test@example.invalid>\nDescription: test package {name}\n multi-line description\n .\n with an empty line.\n"
-        ),
-    )
-    .expect("control");
-    let payload: Vec<u8> = (0..payload_bytes)
-        .map(|index| (index * 7 % 251) as u8)
-        .collect();
-    std::fs::write(
-        tree.path().join("usr/share").join(name).join("payload"),
-        payload,
-    )
-    .expect("payload");
-    let output = directory.join(format!("{name}_{version}_{architecture}.deb"));
-    let status = Command::new("dpkg-deb")
-        .args(["--root-owner-group", "-Zgzip", "--build"])
-        .arg(tree.path())
-        .arg(&output)
-        .output()
-        .expect("run dpkg-deb");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
+    let control = format!(
+        "Package: {name}\nVersion: {version}\nArchitecture: {architecture}\nMaintainer: Test <test@example.invalid>\nDescription: test package {name}\n multi-line description\n .\n with an empty line.\n"
     );
-    output
+    let without_epoch = version.split_once(':').map_or(version, |(_, rest)| rest);
+    DebContents {
+        control: control.as_bytes(),
+        payload_bytes,
+        ..DebContents::default()
+    }
+    .build(&directory.join(format!("{name}_{without_epoch}_{architecture}.deb")))
+}
+
+/// What goes into a `.deb` built by dpkg-deb.
+pub struct DebContents<'a> {
+    /// The control file's exact bytes (any encoding dpkg-deb accepts).
+    pub control: &'a [u8],
+    /// dpkg-deb's `-Z`: `gzip`, `xz`, `zstd` or `none`.
+    pub compression: &'a str,
+    /// Bytes of `usr/share/wharf-test/payload`; a different count gives a different file.
+    pub payload_bytes: usize,
+    /// Further files below the package root.
+    pub files: &'a [(&'a str, &'a [u8])],
+}
+
+impl Default for DebContents<'_> {
+    fn default() -> Self {
+        Self {
+            control: b"",
+            compression: "gzip",
+            payload_bytes: 1000,
+            files: &[],
+        }
+    }
+}
+
+impl DebContents<'_> {
+    /// Builds the package at `output` with dpkg-deb.
+    pub fn build(&self, output: &Path) -> PathBuf {
+        let tree = tempfile::tempdir().expect("package tree");
+        std::fs::create_dir_all(tree.path().join("DEBIAN")).expect("DEBIAN");
+        std::fs::write(tree.path().join("DEBIAN/control"), self.control).expect("control");
+        let payload: Vec<u8> = (0..self.payload_bytes)
+            .map(|index| (index * 7 % 251) as u8)
+            .collect();
+        let mut files = vec![("usr/share/wharf-test/payload", payload.as_slice())];
+        files.extend_from_slice(self.files);
+        for (path, content) in files {
+            let target = tree.path().join(path);
+            std::fs::create_dir_all(target.parent().expect("a parent")).expect("directory");
+            std::fs::write(target, content).expect("file");
+        }
+        let status = Command::new("dpkg-deb")
+            .args([
+                "--root-owner-group",
+                &format!("-Z{}", self.compression),
+                "--build",
+            ])
+            .arg(tree.path())
+            .arg(output)
+            .output()
+            .expect("run dpkg-deb");
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        output.to_owned()
+    }
 }
 
 pub fn describe(output: &Output) -> String {

@@ -96,16 +96,12 @@ impl MetadataSource {
                 let last_modified = std::fs::metadata(&full)
                     .and_then(|metadata| metadata.modified())
                     .unwrap_or(UNIX_EPOCH);
-                let seconds = last_modified
-                    .duration_since(UNIX_EPOCH)
-                    .map(|elapsed| elapsed.as_secs())
-                    .unwrap_or(0);
-                Ok(Some(MetadataFile {
-                    path: path.to_owned(),
-                    etag: format!("\"{seconds:x}-{:x}\"", bytes.len()),
+                Ok(Some(MetadataFile::new(
+                    path,
                     bytes,
                     last_modified,
-                }))
+                    |other| std::fs::read(format!("{FILES_ROOT}/apt/{other}")).ok(),
+                )))
             }
             MetadataSource::GitHub {
                 access,
@@ -122,14 +118,13 @@ impl MetadataSource {
                 else {
                     return Ok(None);
                 };
-                Ok(Some(MetadataFile {
-                    path: path.to_owned(),
-                    etag: format!("\"{}\"", &head.sha[..head.sha.len().min(12)]),
-                    bytes,
-                    // When wharf first saw the commit: apt's If-Modified-Since then matches
-                    // until the branch moves.
-                    last_modified: UNIX_EPOCH + Duration::from_secs(head.first_seen),
-                }))
+                // When wharf first saw the commit, for files whose content holds no date.
+                let first_seen = UNIX_EPOCH + Duration::from_secs(head.first_seen);
+                Ok(Some(MetadataFile::new(path, bytes, first_seen, |other| {
+                    read_at_commit(access, repository, &head.sha, other, store.as_ref())
+                        .ok()
+                        .flatten()
+                })))
             }
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod apt;
 pub mod fake_github;
+pub mod github_fixtures;
 pub mod http_client;
 pub mod oidc_issuer;
 pub mod paths;

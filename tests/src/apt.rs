@@ -98,13 +98,28 @@ impl AptClient {
     }
 }
 
-/// Builds a `.deb` with dpkg-deb: `name_version_architecture.deb` in `directory`.
+/// Builds a `.deb` with dpkg-deb: `name_version_architecture.deb` in `directory`, carrying
+/// `payload_bytes` of a repeating (so well-compressing) pattern.
 pub fn build_deb(
     directory: &Path,
     name: &str,
     version: &str,
     architecture: &str,
     payload_bytes: usize,
+) -> PathBuf {
+    let payload: Vec<u8> = (0..payload_bytes)
+        .map(|index| (index * 7 % 251) as u8)
+        .collect();
+    build_deb_with_payload(directory, name, version, architecture, &payload)
+}
+
+/// [`build_deb`] with the payload given, e.g. random bytes for a `.deb` that stays large.
+pub fn build_deb_with_payload(
+    directory: &Path,
+    name: &str,
+    version: &str,
+    architecture: &str,
+    payload: &[u8],
 ) -> PathBuf {
     let tree = tempfile::tempdir().expect("package tree");
     std::fs::create_dir_all(tree.path().join("DEBIAN")).expect("DEBIAN");
@@ -116,9 +131,6 @@ pub fn build_deb(
         ),
     )
     .expect("control");
-    let payload: Vec<u8> = (0..payload_bytes)
-        .map(|index| (index * 7 % 251) as u8)
-        .collect();
     std::fs::write(
         tree.path().join("usr/share").join(name).join("payload"),
         payload,

@@ -7,13 +7,19 @@
 //!   and apt shows it;
 //! - a module wharf never saw fails with a clear message;
 //! - when GitHub is back, a new tag and a new package show without a restart.
+//!
+//! Every call to GitHub is bounded: a GitHub that stalls half-way through an answer costs
+//! seconds, under wharf-host and under real Spin.
 
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use end_to_end::apt::{build_deb, build_deb_with_payload, describe, AptClient};
 use end_to_end::fake_github::{FakeGitHub, FakeRepository, GitHubFailure, REVALIDATE_AFTER};
 use end_to_end::github_fixtures::{module_tarball, release_with, sha, AptPublisher};
+use end_to_end::real_spin::{spin_binaries, RealSpin};
 use end_to_end::terraform::{terraform_binaries, TerraformProject};
 use end_to_end::wharf_host::wharf_manifest;
 use end_to_end::WharfHost;
@@ -102,28 +108,40 @@ impl Registry {
         }
     }
 
+    fn variables(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("origin", "github".to_owned()),
+            ("github_api_url", self.github.api_url()),
+            ("github_archive_host", self.github.downloads_url()),
+            ("github_asset_host", self.github.downloads_url()),
+            ("github_token", GITHUB_TOKEN.to_owned()),
+            ("allowed_owners", "acme".to_owned()),
+            ("apt_repo", "acme/tools".to_owned()),
+            ("basic_user", USER.to_owned()),
+            ("basic_password", PASSWORD.to_owned()),
+            ("api_tokens", TOKEN.to_owned()),
+            ("url_signing_key", SIGNING_KEY.to_owned()),
+        ]
+    }
+
     fn wharf(&self, state: &std::path::Path) -> WharfHost {
-        let api_url = self.github.api_url();
-        let downloads = self.github.downloads_url();
-        WharfHost::start(
-            &wharf_manifest(),
-            state,
-            &[
-                ("origin", "github"),
-                ("github_api_url", &api_url),
-                ("github_archive_host", &downloads),
-                ("github_asset_host", &downloads),
-                ("github_token", GITHUB_TOKEN),
-                ("allowed_owners", "acme"),
-                ("apt_repo", "acme/tools"),
-                ("basic_user", USER),
-                ("basic_password", PASSWORD),
-                ("api_tokens", TOKEN),
-                ("url_signing_key", SIGNING_KEY),
-            ],
-        )
+        let variables = self.variables();
+        let variables: Vec<(&str, &str)> = variables
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        WharfHost::start(&wharf_manifest(), state, &variables)
     }
 }
+
+fn basic_authorization() -> String {
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"))
+    )
+}
+
+const BIG_PACKAGE: &str = "/pool/github/acme/tools/big-v1.0.0/acme-big_1.0.0_amd64.deb";
 
 fn timed<T>(run: impl FnOnce() -> T) -> (T, Duration) {
     let started = Instant::now();
@@ -137,10 +155,7 @@ fn drill(failure: GitHubFailure) {
     let state = tempfile::tempdir().expect("state");
     let wharf = registry.wharf(state.path());
     let terraform = &terraform_binaries()[0];
-    let basic = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"))
-    );
+    let basic = basic_authorization();
     let apt_auth = [("Authorization", basic.as_bytes())];
     let bearer = format!("Bearer {TOKEN}");
     let terraform_auth = [("Authorization", bearer.as_bytes())];
@@ -153,7 +168,11 @@ fn drill(failure: GitHubFailure) {
     let update = warm_apt.update();
     assert!(update.status.success(), "warm-up: {}", describe(&update));
     let download = warm_apt.download("acme-tool");
-    assert!(download.status.success(), "warm-up: {}", describe(&download));
+    assert!(
+        download.status.success(),
+        "warm-up: {}",
+        describe(&download)
+    );
 
     github.fail(Some(failure));
     // Past the fresh window: every request below needs GitHub to confirm what wharf knows.
@@ -163,10 +182,18 @@ fn drill(failure: GitHubFailure) {
     // A machine that never saw the repository: apt-get update and a package wharf kept.
     let apt = AptClient::new(wharf.address, &registry.public_key, USER, PASSWORD);
     let (update, update_took) = timed(|| apt.update());
-    assert!(update.status.success(), "{failure:?}: {}", describe(&update));
+    assert!(
+        update.status.success(),
+        "{failure:?}: {}",
+        describe(&update)
+    );
     assert_eq!(apt.candidate("acme-tool").as_deref(), Some("1.0.0"));
     let (download, download_took) = timed(|| apt.download("acme-tool"));
-    assert!(download.status.success(), "{failure:?}: {}", describe(&download));
+    assert!(
+        download.status.success(),
+        "{failure:?}: {}",
+        describe(&download)
+    );
 
     // terraform init of the version already used, in a new working directory.
     let project = TerraformProject::new(wharf.address, TOKEN, "acme/vm/proxmox", "1.1.0");
@@ -199,7 +226,10 @@ fn drill(failure: GitHubFailure) {
             .header("age")
             .and_then(|age| age.parse().ok())
             .expect("Age");
-        assert!(age >= REVALIDATE_AFTER.as_secs(), "{failure:?} {path}: {age}");
+        assert!(
+            age >= REVALIDATE_AFTER.as_secs(),
+            "{failure:?} {path}: {age}"
+        );
     }
 
     // A package larger than the cache bound needs GitHub: a 503 with a body and Retry-After.
@@ -210,10 +240,7 @@ fn drill(failure: GitHubFailure) {
         "apt shows the 503: {}",
         describe(&big)
     );
-    let big_direct = wharf.get_with(
-        "/pool/github/acme/tools/big-v1.0.0/acme-big_1.0.0_amd64.deb",
-        &apt_auth,
-    );
+    let big_direct = wharf.get_with(BIG_PACKAGE, &apt_auth);
     assert_eq!(big_direct.status, 503, "{failure:?}: {}", big_direct.text());
     assert!(big_direct
         .header("retry-after")
@@ -228,7 +255,11 @@ fn drill(failure: GitHubFailure) {
     // A module wharf never saw: a clear failure, from terraform and in the body.
     let never = TerraformProject::new(wharf.address, TOKEN, "acme/never-seen/proxmox", "1.0.0");
     let (refused, refused_took) = timed(|| never.init(terraform));
-    assert!(!refused.status.success(), "{failure:?}: {}", describe(&refused));
+    assert!(
+        !refused.status.success(),
+        "{failure:?}: {}",
+        describe(&refused)
+    );
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(
         said.contains("503 Service Unavailable") && said.contains("please try again"),
@@ -295,13 +326,21 @@ fn drill(failure: GitHubFailure) {
     }
     let upgraded = TerraformProject::new(wharf.address, TOKEN, "acme/vm/proxmox", "1.3.0");
     let output = upgraded.init(terraform);
-    assert!(output.status.success(), "{failure:?}: {}", describe(&output));
+    assert!(
+        output.status.success(),
+        "{failure:?}: {}",
+        describe(&output)
+    );
     assert!(upgraded
         .installed_file("main.tf")
         .is_some_and(|main_tf| main_tf.contains("v1.3.0")));
     loop {
         let update = apt.update();
-        assert!(update.status.success(), "{failure:?}: {}", describe(&update));
+        assert!(
+            update.status.success(),
+            "{failure:?}: {}",
+            describe(&update)
+        );
         if apt.candidate("acme-tool").as_deref() == Some("1.1.0") {
             break;
         }
@@ -312,9 +351,142 @@ fn drill(failure: GitHubFailure) {
         std::thread::sleep(Duration::from_secs(1));
     }
     let download = apt.download("acme-tool");
-    assert!(download.status.success(), "{failure:?}: {}", describe(&download));
+    assert!(
+        download.status.success(),
+        "{failure:?}: {}",
+        describe(&download)
+    );
     println!(
         "{failure:?}: GitHub's recovery showed after {:.1?}",
         recovered.elapsed()
     );
+}
+
+/// Everything a raw GET receives until the server closes the connection (or 60 s pass).
+fn receive_all(address: SocketAddr, path: &str, authorization: &str) -> Vec<u8> {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: {authorization}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    while let Ok(read) = stream.read(&mut chunk) {
+        if read == 0 {
+            break;
+        }
+        received.extend_from_slice(&chunk[..read]);
+    }
+    received
+}
+
+/// GitHub sends the head and half the body, then nothing: a package being streamed is cut off
+/// after the between-bytes bound (the client sees a broken transfer, never a short package
+/// that looks whole), and an API answer becomes a 503 after it.
+#[test]
+fn github_stalling_mid_answer() {
+    let registry = Registry::publish();
+    let github = &registry.github;
+    let state = tempfile::tempdir().expect("state");
+    let wharf = registry.wharf(state.path());
+    let basic = basic_authorization();
+    let first_byte = wharf.get_with(
+        BIG_PACKAGE,
+        &[("Authorization", basic.as_bytes()), ("Range", b"bytes=0-0")],
+    );
+    assert_eq!(first_byte.status, 206, "{}", first_byte.text());
+    let total: usize = first_byte
+        .header("content-range")
+        .and_then(|range| range.rsplit('/').next())
+        .and_then(|total| total.parse().ok())
+        .expect("Content-Range with the total");
+
+    github.fail(Some(GitHubFailure::Stall));
+    // Within the fresh window the release lookup needs no API call; the download stalls.
+    let (received, took) = timed(|| receive_all(wharf.address, BIG_PACKAGE, &basic));
+    let head = String::from_utf8_lossy(&received[..received.len().min(300)]).to_lowercase();
+    println!(
+        "stalled download: {} of {total} bytes, closed after {took:.1?}",
+        received.len()
+    );
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(received.len() < total, "a stalled package is never whole");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        wharf
+            .log()
+            .iter()
+            .any(|line| line.contains("acme-big_1.0.0_amd64.deb aborted")),
+        "{:#?}",
+        wharf.log()
+    );
+
+    let bearer = format!("Bearer {TOKEN}");
+    let (stalled, took) = timed(|| {
+        wharf.get_with(
+            "/v1/modules/acme/never-seen/proxmox/versions",
+            &[("Authorization", bearer.as_bytes())],
+        )
+    });
+    println!("stalled tag list: {} after {took:.1?}", stalled.status);
+    assert_eq!(stalled.status, 503, "{}", stalled.text());
+    assert!(
+        stalled.text().contains("reading GitHub's answer failed"),
+        "{}",
+        stalled.text()
+    );
+    assert!(took < Duration::from_secs(15), "{took:?}");
+}
+
+/// Real Spin (v4 and the v3.6 line SpinKube runs) honours the wasi:http request options wharf
+/// sets: a GitHub that never answers, or stalls half-way through an answer, costs a client
+/// about five seconds there too, not Spin's 600 s default.
+#[test]
+fn real_spin_bounds_every_github_call() {
+    for binary in spin_binaries() {
+        for failure in [GitHubFailure::Hang, GitHubFailure::Stall] {
+            let github = FakeGitHub::start();
+            github.add_token(GITHUB_TOKEN);
+            github.add_repository("acme/vm", FakeRepository::default());
+            let api_url = github.api_url();
+            let spin = RealSpin::start(
+                &binary,
+                &[
+                    ("origin", "github"),
+                    ("github_api_url", &api_url),
+                    ("github_token", GITHUB_TOKEN),
+                    ("allowed_owners", "acme"),
+                    ("api_tokens", TOKEN),
+                    ("url_signing_key", SIGNING_KEY),
+                ],
+            );
+            github.fail(Some(failure));
+            let bearer = format!("Bearer {TOKEN}");
+            let (answer, took) = timed(|| {
+                spin.get_with(
+                    "/v1/modules/acme/vm/proxmox/versions",
+                    &[("Authorization", bearer.as_bytes())],
+                )
+            });
+            println!(
+                "{} with GitHub {failure:?}: {} after {took:.1?}: {}",
+                binary.display(),
+                answer.status,
+                answer.text().trim()
+            );
+            assert_eq!(answer.status, 503, "{}", answer.text());
+            let expected = match failure {
+                GitHubFailure::Hang => "did not answer within 5 s",
+                _ => "reading GitHub's answer failed",
+            };
+            assert!(answer.text().contains(expected), "{}", answer.text());
+            assert!(took < Duration::from_secs(15), "{took:?}");
+            github.fail(None);
+        }
+    }
 }

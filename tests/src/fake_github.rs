@@ -127,6 +127,8 @@ pub enum GitHubFailure {
     ServerError,
     /// Connections are accepted and requests read, but nothing is ever answered.
     Hang,
+    /// The answer's head and the first half of its body are sent, then nothing more.
+    Stall,
     /// The API answers 403 with `x-ratelimit-remaining: 0`, resetting `reset_in` from when
     /// it started.
     RateLimited { reset_in: Duration },
@@ -382,7 +384,7 @@ impl FakeGitHub {
         });
         let failure = self.lock().failure;
         let reply = match failure {
-            Some(GitHubFailure::Hang) => return self.hang(stream),
+            Some(GitHubFailure::Hang) => return self.hang(stream, GitHubFailure::Hang),
             Some(GitHubFailure::ServerError) => Reply::json(500, r#"{"message":"Server Error"}"#),
             _ if host == "api" => self.api(
                 &method,
@@ -400,6 +402,7 @@ impl FakeGitHub {
         };
         self.lock().calls[call].status = reply.code();
         let mut stream = stream;
+        let stall = failure == Some(GitHubFailure::Stall);
         let declared_length = reply
             .headers
             .iter()
@@ -413,6 +416,11 @@ impl FakeGitHub {
         }
         head.push_str("\r\n");
         let _ = stream.write_all(head.as_bytes());
+        if stall {
+            let _ = stream.write_all(&reply.body[..reply.body.len() / 2]);
+            let _ = stream.flush();
+            return self.hang(stream, GitHubFailure::Stall);
+        }
         let _ = stream.write_all(&reply.body);
     }
 
@@ -422,11 +430,11 @@ impl FakeGitHub {
         state.calls.len() - 1
     }
 
-    /// Holds the connection without answering until GitHub stops hanging.
-    fn hang(&self, stream: TcpStream) {
+    /// Holds the connection without sending more until GitHub stops failing this way.
+    fn hang(&self, stream: TcpStream, failure: GitHubFailure) {
         let started = Instant::now();
         let mut state = self.lock();
-        while state.failure == Some(GitHubFailure::Hang) && started.elapsed() < HANG_AT_MOST {
+        while state.failure == Some(failure) && started.elapsed() < HANG_AT_MOST {
             state = self
                 .changed
                 .wait_timeout(state, Duration::from_secs(1))

@@ -9,6 +9,7 @@ pub mod github_fixtures;
 pub mod http_client;
 pub mod oidc_issuer;
 pub mod paths;
+pub mod real_spin;
 pub mod secrets;
 pub mod terraform;
 pub mod test_ca;

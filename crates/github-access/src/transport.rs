@@ -184,10 +184,12 @@ fn read_body(
             }
             Err(StreamError::Closed) => return Ok(bytes),
             Err(StreamError::LastOperationFailed(error)) => {
+                // Spin appends a backtrace to the description; the first line says it.
+                let description = error.to_debug_string();
+                let first_line = description.lines().next().unwrap_or_default().trim();
                 return Err(AccessError::Unreachable(format!(
-                    "reading GitHub's answer failed: {}",
-                    error.to_debug_string()
-                )))
+                    "reading GitHub's answer failed: {first_line}"
+                )));
             }
         }
     }

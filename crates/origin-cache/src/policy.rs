@@ -49,6 +49,8 @@ pub struct Unavailable {
     pub retry_after: u64,
     /// Why the origin is considered down.
     pub reason: String,
+    /// The age of the cached entry that was too old to serve, if there was one.
+    pub too_old: Option<u64>,
 }
 
 /// What the origin answered.
@@ -136,6 +138,7 @@ impl CachePolicy {
                 None => Plan::Fail(Unavailable {
                     retry_after: client_retry_after(outage.remaining(now)),
                     reason: outage.reason,
+                    too_old: cached.map(|entry| now.saturating_sub(entry.checked_at)),
                 }),
             };
         }
@@ -259,7 +262,8 @@ mod tests {
             policy().plan(None, T0, || outage_until(T0 + 7)),
             Plan::Fail(Unavailable {
                 retry_after: 7,
-                reason: "cannot reach GitHub: connection refused".to_owned()
+                reason: "cannot reach GitHub: connection refused".to_owned(),
+                too_old: None,
             })
         );
         let Plan::Fail(unavailable) = policy().plan(None, T0, || outage_until(T0 + 3000)) else {
@@ -274,7 +278,10 @@ mod tests {
         let at_limit = policy().plan(Some(&entry), T0 + DAY, || outage_until(T0 + DAY + 5));
         assert!(matches!(at_limit, Plan::UseStale(_)));
         let beyond = policy().plan(Some(&entry), T0 + DAY + 1, || outage_until(T0 + DAY + 5));
-        assert!(matches!(beyond, Plan::Fail(_)));
+        let Plan::Fail(unavailable) = beyond else {
+            panic!("expected a failure, got {beyond:?}");
+        };
+        assert_eq!(unavailable.too_old, Some(DAY + 1));
         assert_eq!(
             policy().settle(
                 Some(&entry),

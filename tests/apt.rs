@@ -444,3 +444,41 @@ fn a_warm_apt_get_update_and_download_cost_github_no_call_that_returns_a_body() 
     );
     assert_eq!(revalidated.other, 0, "{revalidated}");
 }
+
+/// `apt_repo` is read through the same `allowed_owners` check as everything else: an owner
+/// outside the list is the operator's mistake, reported in the log, and nothing is read.
+#[test]
+fn an_apt_repo_outside_allowed_owners_is_refused_and_logged() {
+    let github = FakeGitHub::start();
+    github.add_repository("acme/tools", FakeRepository::default());
+    let state = tempfile::tempdir().expect("state");
+    let api_url = github.api_url();
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("origin", "github"),
+            ("github_api_url", &api_url),
+            ("allowed_owners", "homelab"),
+            ("apt_repo", "acme/tools"),
+            ("basic_user", USER),
+            ("basic_password", PASSWORD),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let refused = wharf.get("/public.key");
+    assert_eq!(refused.status, 500, "{}", refused.text());
+    assert!(
+        refused.text().contains("misconfigured"),
+        "{}",
+        refused.text()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        wharf.log().iter().any(|line| line
+            .contains("apt_repo 'acme/tools': GitHub owner 'acme' is not in allowed_owners")),
+        "{:#?}",
+        wharf.log()
+    );
+    assert!(github.calls().is_empty(), "{:?}", github.calls());
+}

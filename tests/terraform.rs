@@ -397,6 +397,44 @@ fn a_moved_tag_is_refused() {
     assert!(moved.text().contains("v1.1.0"), "{}", moved.text());
 }
 
+/// `allowed_owners` is checked where GitHub is reached, not only by the routes: a correctly
+/// signed archive URL for an owner outside the list (signed before the operator removed the
+/// owner, or by anyone holding the signing key) reads nothing, from GitHub or the cache.
+#[test]
+fn a_signed_archive_url_for_an_owner_outside_allowed_owners_reads_nothing() {
+    let github = FakeGitHub::start();
+    github.add_repository("evil/proxmox-vm", proxmox_repository());
+    github.add_token(GITHUB_TOKEN);
+    let state = tempfile::tempdir().expect("state");
+    let wharf = github_wharf(&github, state.path(), &[("github_token", GITHUB_TOKEN)]);
+    let expires = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        + 300;
+    for owner in ["evil", "EVIL"] {
+        let path = format!("/archive/github/{owner}/proxmox-vm/{}.tar.gz", sha(3));
+        let query = terraform_registry::sign_archive_path(SIGNING_KEY.as_bytes(), &path, expires)
+            .expect("signs");
+        let response = wharf.get(&format!("{path}?{query}"));
+        assert_eq!(response.status, 404, "{owner}: {}", response.text());
+    }
+    assert!(
+        github.calls().is_empty(),
+        "nothing reached GitHub: {:?}",
+        github.calls()
+    );
+    let allowed = format!("/archive/github/acme/proxmox-vm/{}.tar.gz", sha(3));
+    let query = terraform_registry::sign_archive_path(SIGNING_KEY.as_bytes(), &allowed, expires)
+        .expect("signs");
+    assert_eq!(
+        wharf.get(&format!("{allowed}?{query}")).status,
+        404,
+        "acme/proxmox-vm does not exist on this GitHub: the same URL shape reaches it"
+    );
+    assert!(!github.calls().is_empty(), "the allowed owner was asked");
+}
+
 #[test]
 fn archive_urls_need_a_valid_unexpired_signature() {
     let state = tempfile::tempdir().expect("state");

@@ -103,6 +103,11 @@ impl OriginStore {
     fn put_entry(&self, key: &str, entry: &CacheEntry) {
         if entry.body.len() <= MAX_CACHED_BODY_BYTES {
             self.put(key, &entry.encode(), entry.expires_at);
+        } else {
+            eprintln!(
+                "not caching {key}: {} bytes, more than the {MAX_CACHED_BODY_BYTES} a key-value entry holds; it is read from GitHub every time",
+                entry.body.len()
+            );
         }
     }
 

@@ -223,9 +223,13 @@ fn unreachable(code: &ErrorCode, timeouts: &UpstreamTimeouts) -> AccessError {
         ErrorCode::DnsError(_) | ErrorCode::DnsTimeout => {
             "GitHub's host name cannot be resolved".to_owned()
         }
+        // The operator's to fix, not GitHub being down: no stale answers, no outage.
         ErrorCode::HttpRequestDenied => {
-            "this component may not call that host: check allowed_outbound_hosts in spin.toml"
-                .to_owned()
+            return GitHubError::Configuration(
+                "this component may not call that host: add it to allowed_outbound_hosts in spin.toml (github_api_url, github_archive_host, github_asset_host)"
+                    .to_owned(),
+            )
+            .into()
         }
         other => format!("{other:?}"),
     };

@@ -59,10 +59,7 @@ impl RepositoryAccess<'_> {
                         body: BranchHead { sha, first_seen }.encode(),
                     })
                 })?;
-        let head = BranchHead::decode(&served.value).ok_or_else(|| {
-            github::GitHubError::Malformed(format!("the cached head of {what} is unreadable"))
-        })?;
-        Ok(served.map(|_| head))
+        served.read(&what, BranchHead::decode)
     }
 
     /// The file at `path` in commit `sha`, or `None` if the commit has no such file. Files up

@@ -46,6 +46,24 @@ impl<T> Served<T> {
     }
 }
 
+impl Served<Vec<u8>> {
+    /// Reads the cached form back; unreadable bytes (a damaged entry) are an error that
+    /// names `what`.
+    pub(crate) fn read<T>(
+        self,
+        what: &str,
+        read: impl FnOnce(&[u8]) -> Option<T>,
+    ) -> Result<Served<T>, AccessError> {
+        let value = read(&self.value).ok_or_else(|| {
+            github::GitHubError::Malformed(format!("the cached copy of {what} is unreadable"))
+        })?;
+        Ok(Served {
+            value,
+            stale: self.stale,
+        })
+    }
+}
+
 /// Adds `Age` and `Warning` to a response served from a stale entry.
 pub fn mark_stale(stale: Option<&Staleness>, response: &mut spin_sdk::http::Response) {
     for (name, value) in stale.iter().flat_map(|staleness| staleness.headers()) {
@@ -79,10 +97,11 @@ impl OriginStore {
     /// Writes one cache entry that may be removed once `expires_at` (Unix seconds) has
     /// passed. A failed write only costs a GitHub call later, so it is logged, not returned.
     ///
-    /// Readers already ignore expired entries (the expiry is inside every entry); removing
-    /// them from key-value is the job of the expiry sweeper, which registers entries here.
+    /// Readers already ignore expired entries (the expiry is inside every origin-cache entry
+    /// and every token). Removing them from key-value is the job of the expiry sweeper built
+    /// on another branch: it is to be wired in here, registering `key` with `expires_at`.
     pub(crate) fn put(&self, key: &str, value: &[u8], expires_at: u64) {
-        let _registered_for_removal_at = expires_at;
+        let _until_the_sweeper_is_wired_in = expires_at;
         if let Some(store) = &self.store {
             if let Err(error) = store.set(key, value) {
                 eprintln!("cannot cache {key}: {error}");

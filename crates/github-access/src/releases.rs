@@ -61,10 +61,7 @@ impl RepositoryAccess<'_> {
                     })?,
                 })
             })?;
-        let assets = serde_json::from_slice(&served.value).map_err(|_| {
-            GitHubError::Malformed(format!("the cached copy of {what} is unreadable"))
-        })?;
-        Ok(served.map(|_| assets))
+        served.read(&what, |bytes| serde_json::from_slice(bytes).ok())
     }
 
     /// The whole of a small asset ([`AssetRecord::is_cacheable`]): from key-value, or

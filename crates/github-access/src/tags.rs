@@ -33,16 +33,16 @@ impl RepositoryAccess<'_> {
                 .through(&key, self.mutable_policy(), &what, |cached, _| {
                     self.fetch_tag_pages(cached)
                 })?;
-        let pages: Vec<CachedPage> = serde_json::from_slice(&served.value).map_err(|_| {
-            github::GitHubError::Malformed(format!("the cached copy of {what} is unreadable"))
-        })?;
-        Ok(served.map(|_| {
-            pages
-                .into_iter()
-                .flat_map(|page| page.tags)
-                .map(|(name, commit_sha)| Tag { name, commit_sha })
-                .collect()
-        }))
+        served.read(&what, |bytes| {
+            let pages: Vec<CachedPage> = serde_json::from_slice(bytes).ok()?;
+            Some(
+                pages
+                    .into_iter()
+                    .flat_map(|page| page.tags)
+                    .map(|(name, commit_sha)| Tag { name, commit_sha })
+                    .collect(),
+            )
+        })
     }
 
     /// Walks the pages, asking for each one conditionally when the cached copy has the same

@@ -2,15 +2,17 @@
 //! and packages published as GitHub Release assets, indexed by `wharf apt index` onto the
 //! `apt-metadata` branch of the fake GitHub.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use base64::Engine;
 use end_to_end::apt::{build_deb, describe, AptClient, DebContents};
-use end_to_end::fake_github::{FakeAsset, FakeCommit, FakeGitHub, FakeRelease, FakeRepository};
+use end_to_end::fake_github::{
+    CallCounts, FakeAsset, FakeGitHub, FakeRelease, FakeRepository, GitHubFailure, REVALIDATE_AFTER,
+};
 use end_to_end::files_origin::manifest_serving;
-use end_to_end::paths::{repository_root, workspace_binary};
+use end_to_end::github_fixtures::{keygen, release_with, wharf_cli, AptPublisher};
+use end_to_end::paths::repository_root;
 use end_to_end::wharf_host::wharf_manifest;
 use end_to_end::WharfHost;
 
@@ -36,15 +38,6 @@ fn basic() -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"))
     )
-}
-
-fn wharf(args: &[&str], environment: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(workspace_binary("wharf"));
-    command.args(args);
-    for (name, value) in environment {
-        command.env(name, value);
-    }
-    command.output().expect("run wharf")
 }
 
 fn files_wharf(state: &Path) -> WharfHost {
@@ -172,96 +165,10 @@ fn metadata_revalidates_and_packages_resume() {
     );
 }
 
-/// Writes a signing key with `wharf keygen` and returns its path.
-fn signing_key(directory: &Path) -> std::path::PathBuf {
-    let secret = directory.join("signing-key.asc");
-    let output = wharf(
-        &[
-            "keygen",
-            "--secret-key",
-            secret.to_str().expect("utf-8"),
-            "--public-key",
-            directory.join("public.key").to_str().expect("utf-8"),
-        ],
-        &[],
-    );
-    assert!(output.status.success(), "{}", describe(&output));
-    secret
-}
-
-fn index_from_github(github: &FakeGitHub, output: &Path, key: &Path) -> Output {
-    let api_url = github.api_url();
-    wharf(
-        &[
-            "apt",
-            "index",
-            "--output",
-            output.to_str().expect("utf-8"),
-            "--from-github",
-            "acme/tools",
-            "--github-api-url",
-            &api_url,
-            "--signing-key",
-            key.to_str().expect("utf-8"),
-            "--architectures",
-            "amd64,arm64",
-        ],
-        &[("GITHUB_TOKEN", GITHUB_TOKEN)],
-    )
-}
-
-fn commit_directory(github: &FakeGitHub, directory: &Path, sha: &str) {
-    fn walk(root: &Path, directory: &Path, files: &mut HashMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(directory)
-            .expect("read index dir")
-            .map_while(Result::ok)
-        {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(root, &path, files);
-            } else {
-                let relative = path
-                    .strip_prefix(root)
-                    .expect("below root")
-                    .display()
-                    .to_string();
-                files.insert(relative, std::fs::read(&path).expect("read file"));
-            }
-        }
-    }
-    let mut files = HashMap::new();
-    walk(directory, directory, &mut files);
-    github.push(
-        "acme/tools",
-        "apt-metadata",
-        FakeCommit {
-            sha: sha.to_owned(),
-            files,
-        },
-    );
-}
-
-fn release_with(id: u64, tag: &str, deb: &Path) -> FakeRelease {
-    FakeRelease {
-        id,
-        tag: tag.to_owned(),
-        assets: vec![FakeAsset {
-            id: id * 10,
-            name: deb
-                .file_name()
-                .expect("name")
-                .to_string_lossy()
-                .into_owned(),
-            bytes: std::fs::read(deb).expect("deb bytes"),
-        }],
-    }
-}
-
 #[test]
 fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases() {
-    let work = tempfile::tempdir().expect("work");
-    let key = signing_key(work.path());
-    let index = work.path().join("apt-metadata");
+    let publisher = AptPublisher::new("acme/tools", GITHUB_TOKEN);
+    let work = publisher.work.path();
     let github = FakeGitHub::start();
     github.add_repository(
         "acme/tools",
@@ -271,12 +178,9 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
         },
     );
     github.add_token(GITHUB_TOKEN);
-    let first = build_deb(work.path(), "acme-tool", "1.0.0", "amd64", 200_000);
+    let first = build_deb(work, "acme-tool", "1.0.0", "amd64", 200_000);
     github.add_release("acme/tools", release_with(1, "v1.0.0", &first));
-
-    let indexed = index_from_github(&github, &index, &key);
-    assert!(indexed.status.success(), "{}", describe(&indexed));
-    commit_directory(&github, &index, &"a".repeat(40));
+    publisher.publish(&github, &"a".repeat(40));
 
     let state = tempfile::tempdir().expect("state");
     let api_url = github.api_url();
@@ -319,10 +223,10 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
     );
 
     // A new release, a re-index that downloads only the new asset, a new commit on the branch.
-    let second = build_deb(work.path(), "acme-tool", "1.1.0", "amd64", 200_000);
+    let second = build_deb(work, "acme-tool", "1.1.0", "amd64", 200_000);
     github.add_release("acme/tools", release_with(2, "v1.1.0", &second));
     github.clear_calls();
-    let reindexed = index_from_github(&github, &index, &key);
+    let reindexed = publisher.index(&github);
     assert!(reindexed.status.success(), "{}", describe(&reindexed));
     let summary = String::from_utf8_lossy(&reindexed.stdout);
     assert!(
@@ -335,10 +239,10 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
         .filter(|call| call.host == "downloads")
         .count();
     assert_eq!(asset_downloads, 1, "only the new asset is downloaded");
-    commit_directory(&github, &index, &"b".repeat(40));
+    publisher.commit(&github, &"b".repeat(40));
 
     // wharf trusts a resolved branch head for 10 s before asking GitHub again.
-    std::thread::sleep(std::time::Duration::from_secs(11));
+    std::thread::sleep(REVALIDATE_AFTER);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     assert_eq!(apt.candidate("acme-tool").as_deref(), Some("1.1.0"));
@@ -363,24 +267,41 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
         std::fs::read(&second).expect("deb")[100..600].to_vec()
     );
 
-    github.set_rate_limited(true);
-    std::thread::sleep(std::time::Duration::from_secs(11));
+    // Rate-limited: what wharf saw stands in, marked stale; what it never saw is a 503.
+    github.fail(Some(GitHubFailure::RateLimited {
+        reset_in: std::time::Duration::from_secs(120),
+    }));
+    std::thread::sleep(REVALIDATE_AFTER);
+    let auth = [("Authorization", authorization.as_bytes())];
+    let stale = wharf.get_with("/dists/stable/InRelease", &auth);
+    assert_eq!(stale.status, 200, "{}", stale.text());
+    assert_eq!(
+        stale.header("warning"),
+        Some("110 - \"Response is Stale\""),
+        "{:?}",
+        stale.headers
+    );
+    assert!(stale
+        .header("age")
+        .and_then(|age| age.parse::<u64>().ok())
+        .is_some_and(|age| age >= 11));
     let limited = wharf.get_with(
-        "/dists/stable/InRelease",
-        &[("Authorization", authorization.as_bytes())],
+        "/pool/github/acme/tools/v9.9.9/acme-tool_9.9.9_amd64.deb",
+        &auth,
     );
     assert_eq!(limited.status, 503, "{}", limited.text());
     assert!(limited.header("retry-after").is_some());
     assert!(
-        !limited.body.is_empty(),
-        "apt retries only when the error has a body"
+        limited.text().contains("rate limit"),
+        "apt retries only when the error has a body: {}",
+        limited.text()
     );
 }
 
 #[test]
 fn the_index_builder_names_a_corrupt_deb_and_fails_or_skips_it() {
     let work = tempfile::tempdir().expect("work");
-    let key = signing_key(work.path());
+    let key = keygen(work.path());
     let debs = work.path().join("debs");
     std::fs::create_dir(&debs).expect("debs");
     build_deb(&debs, "good", "1.0", "amd64", 1000);
@@ -403,7 +324,7 @@ fn the_index_builder_names_a_corrupt_deb_and_fails_or_skips_it() {
         }
         args.iter().map(|arg| arg.to_string()).collect::<Vec<_>>()
     };
-    let failed = wharf(
+    let failed = wharf_cli(
         &args(false).iter().map(String::as_str).collect::<Vec<_>>(),
         &[],
     );
@@ -418,7 +339,7 @@ fn the_index_builder_names_a_corrupt_deb_and_fails_or_skips_it() {
         "nothing half-published"
     );
 
-    let skipped = wharf(
+    let skipped = wharf_cli(
         &args(true).iter().map(String::as_str).collect::<Vec<_>>(),
         &[],
     );
@@ -446,6 +367,126 @@ fn the_index_builder_names_a_corrupt_deb_and_fails_or_skips_it() {
     assert!(verified.status.success(), "{}", describe(&verified));
 }
 
+/// Issue 12 must 4: once wharf has served the repository, `apt-get update` and a package
+/// download cost GitHub no call that returns a body: within the fresh window no call at all,
+/// after it only conditional requests answered 304. (apt-get download fetches the package the
+/// way apt-get install does, without needing root to unpack it.)
+#[test]
+fn a_warm_apt_get_update_and_download_cost_github_no_call_that_returns_a_body() {
+    let publisher = AptPublisher::new("acme/tools", GITHUB_TOKEN);
+    let github = FakeGitHub::start();
+    github.add_repository(
+        "acme/tools",
+        FakeRepository {
+            private: true,
+            ..Default::default()
+        },
+    );
+    github.add_token(GITHUB_TOKEN);
+    let deb = build_deb(
+        publisher.work.path(),
+        "acme-tool",
+        "1.0.0",
+        "amd64",
+        200_000,
+    );
+    github.add_release("acme/tools", release_with(1, "v1.0.0", &deb));
+    publisher.publish(&github, &"c".repeat(40));
+    let state = tempfile::tempdir().expect("state");
+    let api_url = github.api_url();
+    let downloads = github.downloads_url();
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("origin", "github"),
+            ("github_api_url", &api_url),
+            ("github_asset_host", &downloads),
+            ("github_token", GITHUB_TOKEN),
+            ("allowed_owners", "acme"),
+            ("apt_repo", "acme/tools"),
+            ("basic_user", USER),
+            ("basic_password", PASSWORD),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    // Each round is a machine that has never seen the repository.
+    let round = |name: &str| {
+        github.clear_calls();
+        let public_key = wharf.get("/public.key");
+        assert_eq!(public_key.status, 200, "{}", public_key.text());
+        let apt = AptClient::new(wharf.address, &public_key.body, USER, PASSWORD);
+        let update = apt.update();
+        assert!(update.status.success(), "{name}: {}", describe(&update));
+        let download = apt.download("acme-tool");
+        assert!(download.status.success(), "{name}: {}", describe(&download));
+        assert_eq!(
+            sha256_of(&apt.downloaded("acme-tool_1.0.0_amd64.deb")),
+            sha256_of(&deb)
+        );
+        let counts = github.call_counts();
+        println!("apt-get update + download, {name}: {counts}");
+        counts
+    };
+
+    let cold = round("cold");
+    assert_eq!(
+        cold.api_with_body, 5,
+        "branch, public.key, InRelease, Packages, release: {cold}"
+    );
+    assert_eq!(cold.downloads, 1, "the package, once: {cold}");
+
+    let within_window = round("warm, within the fresh window");
+    assert_eq!(within_window, CallCounts::default(), "all from key-value");
+
+    std::thread::sleep(REVALIDATE_AFTER);
+    let revalidated = round("warm, revalidated");
+    assert_eq!(revalidated.with_body(), 0, "{revalidated}");
+    assert_eq!(
+        revalidated.api_not_modified, 2,
+        "the warm path asked GitHub about the branch and the release, conditionally"
+    );
+    assert_eq!(revalidated.other, 0, "{revalidated}");
+}
+
+/// `apt_repo` is read through the same `allowed_owners` check as everything else: an owner
+/// outside the list is the operator's mistake, reported in the log, and nothing is read.
+#[test]
+fn an_apt_repo_outside_allowed_owners_is_refused_and_logged() {
+    let github = FakeGitHub::start();
+    github.add_repository("acme/tools", FakeRepository::default());
+    let state = tempfile::tempdir().expect("state");
+    let api_url = github.api_url();
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("origin", "github"),
+            ("github_api_url", &api_url),
+            ("allowed_owners", "homelab"),
+            ("apt_repo", "acme/tools"),
+            ("basic_user", USER),
+            ("basic_password", PASSWORD),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let refused = wharf.get("/public.key");
+    assert_eq!(refused.status, 500, "{}", refused.text());
+    assert!(
+        refused.text().contains("misconfigured"),
+        "{}",
+        refused.text()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        wharf.log().iter().any(|line| line
+            .contains("apt_repo 'acme/tools': GitHub owner 'acme' is not in allowed_owners")),
+        "{:#?}",
+        wharf.log()
+    );
+    assert!(github.calls().is_empty(), "{:?}", github.calls());
+}
+
 /// `wharf apt index --output OUTPUT --from-dir DIR… --signing-key KEY EXTRA…`.
 fn index_directories(output: &Path, key: &Path, directories: &[&Path], extra: &[&str]) -> Output {
     let mut args = vec![
@@ -461,7 +502,7 @@ fn index_directories(output: &Path, key: &Path, directories: &[&Path], extra: &[
         args.push(directory.display().to_string());
     }
     args.extend(extra.iter().map(|arg| arg.to_string()));
-    wharf(&args.iter().map(String::as_str).collect::<Vec<_>>(), &[])
+    wharf_cli(&args.iter().map(String::as_str).collect::<Vec<_>>(), &[])
 }
 
 /// A field of the published `dists/stable/Release`.
@@ -522,7 +563,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn publishes_within_a_second_reach_apt_even_when_file_times_are_normalised() {
     let work = tempfile::tempdir().expect("work");
-    let key = signing_key(work.path());
+    let key = keygen(work.path());
     let registry = work.path().join("registry");
     let output = registry.join("apt");
     let debs = work.path().join("debs");
@@ -653,7 +694,7 @@ fn release_date_seconds(date: &str) -> u64 {
 #[test]
 fn an_arm64_client_installs_from_a_repository_of_architecture_all_packages() {
     let work = tempfile::tempdir().expect("work");
-    let key = signing_key(work.path());
+    let key = keygen(work.path());
     let registry = work.path().join("registry");
     let output = registry.join("apt");
     let debs = work.path().join("debs");
@@ -704,7 +745,7 @@ fn an_arm64_client_installs_from_a_repository_of_architecture_all_packages() {
 #[test]
 fn a_latin1_package_and_huge_control_fields_reach_apt_cache_show() {
     let work = tempfile::tempdir().expect("work");
-    let key = signing_key(work.path());
+    let key = keygen(work.path());
     let registry = work.path().join("registry");
     let output = registry.join("apt");
     let debs = work.path().join("debs");
@@ -780,7 +821,7 @@ fn a_latin1_package_and_huge_control_fields_reach_apt_cache_show() {
 #[test]
 fn merged_build_outputs_never_give_apt_a_size_or_hash_mismatch() {
     let work = tempfile::tempdir().expect("work");
-    let key = signing_key(work.path());
+    let key = keygen(work.path());
     let registry = work.path().join("registry");
     let output = registry.join("apt");
     let (first, second, third) = (
@@ -883,9 +924,9 @@ fn merged_build_outputs_never_give_apt_a_size_or_hash_mismatch() {
 
 #[test]
 fn one_version_in_several_github_releases_is_listed_once_and_installs() {
-    let work = tempfile::tempdir().expect("work");
-    let key = signing_key(work.path());
-    let index = work.path().join("apt-metadata");
+    let publisher = AptPublisher::new("acme/tools", GITHUB_TOKEN);
+    let work = publisher.work.path();
+    let index = publisher.index_directory();
     let github = FakeGitHub::start();
     github.add_repository(
         "acme/tools",
@@ -896,7 +937,7 @@ fn one_version_in_several_github_releases_is_listed_once_and_installs() {
     );
     github.add_token(GITHUB_TOKEN);
     let builds = |name: &str| {
-        let directory = work.path().join(name);
+        let directory = work.join(name);
         std::fs::create_dir_all(&directory).expect("build directory");
         directory
     };
@@ -962,7 +1003,7 @@ fn one_version_in_several_github_releases_is_listed_once_and_installs() {
         ),
     );
 
-    let indexed = index_from_github(&github, &index, &key);
+    let indexed = publisher.index(&github);
     assert!(indexed.status.success(), "{}", describe(&indexed));
     let warnings = stderr(&indexed);
     assert!(
@@ -988,7 +1029,7 @@ fn one_version_in_several_github_releases_is_listed_once_and_installs() {
     assert_eq!(packages.matches("Package: tool\n").count(), 1, "{packages}");
     assert!(packages.contains("Filename: pool/github/acme/tools/v1.0/tool_1.0_amd64.deb\n"));
     assert!(!packages.contains("Package: odd\n") && !packages.contains("Package: three\n"));
-    commit_directory(&github, &index, &"c".repeat(40));
+    publisher.commit(&github, &"c".repeat(40));
 
     let state = tempfile::tempdir().expect("state");
     let api_url = github.api_url();

@@ -72,6 +72,11 @@ const VARIABLE_COVERAGE: &[(&str, &str, &str)] = &[
         "tests/apt.rs",
         "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases",
     ),
+    (
+        "stale_if_error",
+        "tests/outage.rs",
+        "stale_if_error_bounds_how_old_a_stale_answer_may_be",
+    ),
     ("oidc_issuer", "tests/oidc.rs", "oidc_wharf"),
     ("oidc_audience", "tests/oidc.rs", "oidc_wharf"),
     ("oidc_allowed_repositories", "tests/oidc.rs", "oidc_wharf"),

@@ -132,7 +132,12 @@ fn malformed_authorization_headers_get_400_with_a_reason() {
             // Spin's HTTP trigger refuses a non-UTF-8 header value itself ("invalid utf-8
             // sequence"), with an empty 500, before any component runs: wharf cannot answer
             // it. Checked so a change in Spin shows up here.
-            assert_eq!(response.status, 500, "{case} under Spin: {}", response.text());
+            assert_eq!(
+                response.status,
+                500,
+                "{case} under Spin: {}",
+                response.text()
+            );
             eprintln!("note: under Spin a non-UTF-8 header gets Spin's own 500, not wharf's 400");
             continue;
         }

@@ -119,7 +119,8 @@ impl AptClient {
 }
 
 /// Builds a `.deb` with dpkg-deb: `name_version_architecture.deb` in `directory` (the epoch
-/// left out, as dpkg names files).
+/// left out, as dpkg names files), carrying `payload_bytes` of a repeating (so
+/// well-compressing) pattern.
 pub fn build_deb(
     directory: &Path,
     name: &str,
@@ -127,14 +128,40 @@ pub fn build_deb(
     architecture: &str,
     payload_bytes: usize,
 ) -> PathBuf {
+    build_test_deb(directory, name, version, architecture, |contents| {
+        contents.payload_bytes = payload_bytes
+    })
+}
+
+/// [`build_deb`] with the payload given, e.g. random bytes for a `.deb` that stays large.
+pub fn build_deb_with_payload(
+    directory: &Path,
+    name: &str,
+    version: &str,
+    architecture: &str,
+    payload: &[u8],
+) -> PathBuf {
+    build_test_deb(directory, name, version, architecture, |contents| {
+        contents.payload = Some(payload)
+    })
+}
+
+fn build_test_deb<'a>(
+    directory: &Path,
+    name: &str,
+    version: &str,
+    architecture: &str,
+    adjust: impl FnOnce(&mut DebContents<'a>),
+) -> PathBuf {
     let control = format!(
         "Package: {name}\nVersion: {version}\nArchitecture: {architecture}\nMaintainer: Test <test@example.invalid>\nDescription: test package {name}\n multi-line description\n .\n with an empty line.\n"
     );
     let without_epoch = version.split_once(':').map_or(version, |(_, rest)| rest);
+    let mut contents = DebContents::default();
+    adjust(&mut contents);
     DebContents {
         control: control.as_bytes(),
-        payload_bytes,
-        ..DebContents::default()
+        ..contents
     }
     .build(&directory.join(format!("{name}_{without_epoch}_{architecture}.deb")))
 }
@@ -147,6 +174,8 @@ pub struct DebContents<'a> {
     pub compression: &'a str,
     /// Bytes of `usr/share/wharf-test/payload`; a different count gives a different file.
     pub payload_bytes: usize,
+    /// The payload itself, instead of `payload_bytes` of a pattern.
+    pub payload: Option<&'a [u8]>,
     /// Further files below the package root.
     pub files: &'a [(&'a str, &'a [u8])],
 }
@@ -157,6 +186,7 @@ impl Default for DebContents<'_> {
             control: b"",
             compression: "gzip",
             payload_bytes: 1000,
+            payload: None,
             files: &[],
         }
     }
@@ -168,10 +198,11 @@ impl DebContents<'_> {
         let tree = tempfile::tempdir().expect("package tree");
         std::fs::create_dir_all(tree.path().join("DEBIAN")).expect("DEBIAN");
         std::fs::write(tree.path().join("DEBIAN/control"), self.control).expect("control");
-        let payload: Vec<u8> = (0..self.payload_bytes)
+        let pattern: Vec<u8> = (0..self.payload_bytes)
             .map(|index| (index * 7 % 251) as u8)
             .collect();
-        let mut files = vec![("usr/share/wharf-test/payload", payload.as_slice())];
+        let payload = self.payload.unwrap_or(&pattern);
+        let mut files = vec![("usr/share/wharf-test/payload", payload)];
         files.extend_from_slice(self.files);
         for (path, content) in files {
             let target = tree.path().join(path);

@@ -6,9 +6,11 @@
 pub mod apt;
 pub mod fake_github;
 pub mod files_origin;
+pub mod github_fixtures;
 pub mod http_client;
 pub mod oidc_issuer;
 pub mod paths;
+pub mod real_spin;
 pub mod runner;
 pub mod secrets;
 pub mod terraform;

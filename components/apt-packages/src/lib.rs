@@ -11,8 +11,10 @@
 mod github_asset;
 mod local_file;
 mod package_location;
+mod ranged_body;
 
-use component_http::{owner_is_allowed, plain_text, require_identity, send_response};
+use component_http::{plain_text, require_identity, send_response};
+use github_access::owner_is_allowed;
 use spin_sdk::http::{Method, Request, ResponseOutparam};
 use spin_sdk::http_component;
 

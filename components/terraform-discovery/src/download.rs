@@ -24,7 +24,7 @@ fn respond(params: &Params) -> Result<Response, Response> {
     let requested = params.get("version").unwrap_or_default();
     let source = ModuleSource::for_module(&address)?;
     let versions = source.versions(&address)?;
-    let found = versions.resolve(requested).ok_or_else(|| {
+    let found = versions.value.resolve(requested).ok_or_else(|| {
         plain_text(
             404,
             &format!(
@@ -65,10 +65,12 @@ fn respond(params: &Params) -> Result<Response, Response> {
         eprintln!("url_signing_key: {error}");
         plain_text(500, "wharf is misconfigured; the server log says how")
     })?;
-    Ok(Response::builder()
+    let mut response = Response::builder()
         .status(204)
         .header("x-terraform-get", format!("{archive_path}?{query}"))
-        .build())
+        .build();
+    versions.mark(&mut response);
+    Ok(response)
 }
 
 /// Remembers the commit a version first resolved to, and refuses the version if its tag has

@@ -16,9 +16,11 @@ pub fn handle(request: Request, params: Params) -> Response {
 fn respond(params: &Params) -> Result<Response, Response> {
     let address = address(params)?;
     let versions = ModuleSource::for_module(&address)?.versions(&address)?;
-    Ok(Response::builder()
+    let mut response = Response::builder()
         .status(200)
         .header("content-type", "application/json")
-        .body(versions_response_json(&versions))
-        .build())
+        .body(versions_response_json(&versions.value))
+        .build();
+    versions.mark(&mut response);
+    Ok(response)
 }

@@ -13,4 +13,4 @@ pub use auth_gate::{exchange_token, require_identity, Identity, IssuedToken, Met
 pub use body_io::{ResponseBodyReader, ResponseBodyWriter};
 pub use respond::{send_response, start_streaming};
 pub use responses::plain_text;
-pub use settings::{owner_is_allowed, unix_now, variable, Origin, FILES_ROOT};
+pub use settings::{unix_now, variable, Origin, FILES_ROOT};

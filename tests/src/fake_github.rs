@@ -34,6 +34,10 @@ pub struct FakeRepository {
     pub releases: Vec<FakeRelease>,
     /// Branches: each a list of commits (sha, files by path), the last one the head.
     pub branches: HashMap<String, Vec<FakeCommit>>,
+    /// What repository lists show: the one-line description, topics, archived.
+    pub description: Option<String>,
+    pub topics: Vec<String>,
+    pub archived: bool,
 }
 
 #[derive(Default, Clone)]
@@ -543,6 +547,34 @@ impl FakeGitHub {
             Ok(authenticated) => authenticated,
             Err(()) => return Reply::json(401, r#"{"message":"Bad credentials"}"#),
         };
+        match segments.as_slice() {
+            // The token user's repositories: everything a valid token sees here. GitHub
+            // refuses this endpoint to App installation tokens.
+            ["user", "repos"] => {
+                return match self.token_kind(authorization) {
+                    Some(TokenKind::Personal) => self.repository_page(None, true, query, false),
+                    Some(TokenKind::Installation) => Reply::json(
+                        403,
+                        r#"{"message":"Resource not accessible by integration"}"#,
+                    ),
+                    None => Reply::json(401, r#"{"message":"Requires authentication"}"#),
+                }
+            }
+            ["installation", "repositories"] => {
+                return match self.token_kind(authorization) {
+                    Some(TokenKind::Installation) => self.repository_page(None, true, query, true),
+                    _ => Reply::json(
+                        403,
+                        r#"{"message":"This endpoint requires an installation access token"}"#,
+                    ),
+                }
+            }
+            // Public repositories only, whoever asks.
+            ["users", owner, "repos"] => {
+                return self.repository_page(Some(owner), false, query, false)
+            }
+            _ => {}
+        }
         let ["repos", owner, name, rest @ ..] = segments.as_slice() else {
             return Reply::json(404, r#"{"message":"Not Found"}"#);
         };
@@ -622,6 +654,19 @@ impl FakeGitHub {
                     .flat_map(|commits| commits.iter())
                     .find(|commit| commit.sha == reference)
                     .and_then(|commit| commit.files.get(&path));
+                let commit_files = repository
+                    .branches
+                    .values()
+                    .flat_map(|commits| commits.iter())
+                    .find(|commit| commit.sha == reference)
+                    .map(|commit| &commit.files);
+                if file.is_none() {
+                    if let Some(listing) =
+                        commit_files.and_then(|files| directory_json(files, &path))
+                    {
+                        return Reply::json(200, &listing);
+                    }
+                }
                 match file {
                     // The raw contents API sends a strong ETag.
                     Some(bytes) => Reply {
@@ -655,6 +700,81 @@ impl FakeGitHub {
             }
             _ => Reply::json(404, r#"{"message":"Not Found"}"#),
         }
+    }
+
+    /// Which kind of valid token `authorization` carries, if any.
+    fn token_kind(&self, authorization: Option<&str>) -> Option<TokenKind> {
+        let token = authorization?.strip_prefix("Bearer ")?;
+        let state = self.lock();
+        if state.tokens.iter().any(|known| known == token) {
+            Some(TokenKind::Personal)
+        } else if state
+            .installation_tokens
+            .iter()
+            .any(|(known, expires)| known == token && *expires > now())
+        {
+            Some(TokenKind::Installation)
+        } else {
+            None
+        }
+    }
+
+    /// A page of repositories sorted by full name, as GitHub lists them: of one owner (or
+    /// all), private ones only when `with_private`; the installation endpoint wraps the list.
+    fn repository_page(
+        &self,
+        owner: Option<&str>,
+        with_private: bool,
+        query: &str,
+        wrapped: bool,
+    ) -> Reply {
+        let state = self.lock();
+        let mut names: Vec<&String> = state
+            .repositories
+            .iter()
+            .filter(|(name, repository)| {
+                (with_private || !repository.private)
+                    && owner.is_none_or(|owner| {
+                        name.split('/')
+                            .next()
+                            .is_some_and(|candidate| candidate.eq_ignore_ascii_case(owner))
+                    })
+            })
+            .map(|(name, _)| name)
+            .collect();
+        names.sort();
+        let items: Vec<String> = names
+            .iter()
+            .map(|full_name| {
+                let repository = &state.repositories[*full_name];
+                let (owner, name) = full_name.split_once('/').expect("owner/name");
+                serde_json::json!({
+                    "id": simple_hash(full_name.as_bytes()) % 1_000_000,
+                    "name": name,
+                    "full_name": full_name,
+                    "private": repository.private,
+                    "owner": { "login": owner, "type": "Organization" },
+                    "description": repository.description,
+                    "topics": repository.topics,
+                    "archived": repository.archived,
+                    "fork": false,
+                })
+                .to_string()
+            })
+            .collect();
+        drop(state);
+        let path = match owner {
+            Some(owner) => format!("/users/{owner}/repos"),
+            None if wrapped => "/installation/repositories".to_owned(),
+            None => "/user/repos".to_owned(),
+        };
+        let mut reply = Self::paginated(&self.api_url(), &path, &items, query);
+        if wrapped {
+            let list = String::from_utf8(reply.body).expect("JSON");
+            reply.body =
+                format!(r#"{{"total_count":{},"repositories":{list}}}"#, items.len()).into_bytes();
+        }
+        reply
     }
 
     fn tags_page(&self, full_name: &str, repository: &FakeRepository, query: &str) -> Reply {
@@ -820,6 +940,40 @@ impl FakeGitHub {
         }
         Reply::json(404, "Not Found")
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenKind {
+    Personal,
+    Installation,
+}
+
+/// The contents API's answer for a directory of a commit: its entries (files and the first
+/// level of subdirectories), or `None` when nothing lies under `path`.
+fn directory_json(files: &HashMap<String, Vec<u8>>, path: &str) -> Option<String> {
+    let prefix = if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}/")
+    };
+    let mut entries: Vec<(String, &str)> = files
+        .keys()
+        .filter_map(|file| file.strip_prefix(&prefix))
+        .map(|rest| match rest.split_once('/') {
+            Some((directory, _)) => (directory.to_owned(), "dir"),
+            None => (rest.to_owned(), "file"),
+        })
+        .collect();
+    entries.sort();
+    entries.dedup();
+    if entries.is_empty() {
+        return None;
+    }
+    let listed: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|(name, kind)| serde_json::json!({ "name": name, "path": format!("{prefix}{name}"), "type": kind }))
+        .collect();
+    Some(serde_json::Value::Array(listed).to_string())
 }
 
 /// A non-cryptographic content hash for fake ETags.

@@ -4,6 +4,7 @@
 //! The binaries and wasm components must be built first; `make test` does that.
 
 pub mod apt;
+pub mod browser;
 pub mod fake_github;
 pub mod files_origin;
 pub mod github_fixtures;

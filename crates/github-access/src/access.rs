@@ -17,6 +17,17 @@ const USER_AGENT: &str = "wharf";
 /// GitHub caps lists at a few hundred pages; the bound only stops a looping server.
 pub(crate) const MAX_PAGES: usize = 1000;
 
+/// What wharf's credentials let it list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListingScope {
+    /// A GitHub App: the installation's repositories.
+    Installation,
+    /// A token: the repositories its user can read, private ones included.
+    Token,
+    /// No credentials: each owner's public repositories.
+    PublicOnly,
+}
+
 /// Everything a component needs to talk to GitHub, built from its Spin variables. It reads a
 /// repository only through [`GitHubAccess::repository`], which checks `allowed_owners`.
 pub struct GitHubAccess {
@@ -95,6 +106,20 @@ impl GitHubAccess {
             })
         } else {
             Err(AccessError::OwnerNotAllowed(repository.owner().to_owned()))
+        }
+    }
+
+    /// The owners wharf may read.
+    pub fn allowed_owners(&self) -> &AllowedOwners {
+        &self.allowed_owners
+    }
+
+    /// Which repositories wharf's credentials can list (see `repositories`).
+    pub(crate) fn listing_scope(&self) -> ListingScope {
+        match (&self.app, &self.token) {
+            (Some(_), _) => ListingScope::Installation,
+            (None, Some(_)) => ListingScope::Token,
+            (None, None) => ListingScope::PublicOnly,
         }
     }
 

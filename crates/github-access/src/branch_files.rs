@@ -1,7 +1,7 @@
 //! A branch resolved to a commit, and files read at that commit (APT metadata). The head is
 //! revalidated with its ETag; a commit's files never change, so they are kept as they are.
 
-use github::{parse_branch_head, GitRef, RepoPath};
+use github::{parse_branch_head, parse_directory, DirectoryEntry, GitRef, RepoPath};
 use origin_cache::CachePolicy;
 
 use crate::origin_store::{Fetched, Served};
@@ -89,6 +89,62 @@ impl RepositoryAccess<'_> {
             Err(error) if error.is_not_found() => Ok(None),
             Err(error) => Err(error),
         }
+    }
+}
+
+impl RepositoryAccess<'_> {
+    /// The entries of directory `path` in commit `sha`, or `None` if the commit has no such
+    /// directory. A commit's directories never change, so the listing is kept.
+    pub fn directory_at_commit(
+        &self,
+        sha: &str,
+        path: &RepoPath,
+    ) -> Result<Option<Vec<DirectoryEntry>>, AccessError> {
+        let commit = GitRef::new(sha)?;
+        let key = self.cache_key("github-directory", &format!("{sha}/{path}"));
+        let what = format!("directory {path} at commit {}", short_sha(sha));
+        let read = self
+            .access
+            .cache
+            .through(&key, CachePolicy::immutable(), &what, |_, _| {
+                let response = self
+                    .access
+                    .fetch(|requests| requests.directory(self.repository, path, &commit))?;
+                // Parsed before it is kept, so what is kept always reads back.
+                parse_directory(response.body())?;
+                Ok(Fetched::Changed {
+                    etag: None,
+                    body: response.into_body(),
+                })
+            });
+        match read {
+            Ok(served) => Ok(Some(parse_directory(&served.value)?)),
+            Err(error) if error.is_not_found() => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Something derived from commit `sha`'s content (a module's documentation read from its
+    /// archive), computed once by `compute` and kept: a commit never changes, so neither
+    /// does what is derived from it. `kind` names what it is, with a format version.
+    pub fn kept_for_commit(
+        &self,
+        kind: &str,
+        sha: &str,
+        compute: impl FnOnce() -> Result<Vec<u8>, AccessError>,
+    ) -> Result<Vec<u8>, AccessError> {
+        let key = self.cache_key(kind, &sha.to_ascii_lowercase());
+        let what = format!("{kind} of {} at {}", self.repository, short_sha(sha));
+        let served = self
+            .access
+            .cache
+            .through(&key, CachePolicy::immutable(), &what, |_, _| {
+                Ok(Fetched::Changed {
+                    etag: None,
+                    body: compute()?,
+                })
+            })?;
+        Ok(served.value)
     }
 }
 

@@ -17,7 +17,9 @@ mod archives;
 mod branch_files;
 mod error_response;
 mod origin_store;
+mod pages;
 mod releases;
+mod repositories;
 mod repository;
 mod route_check;
 mod tags;
@@ -33,5 +35,6 @@ pub use origin_store::{mark_stale, Served};
 pub use releases::AssetRecord;
 pub use repository::RepositoryAccess;
 pub use route_check::owner_is_allowed;
+pub use tags::KnownTags;
 
 pub use github;

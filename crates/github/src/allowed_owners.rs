@@ -31,6 +31,11 @@ impl AllowedOwners {
             .any(|allowed| allowed.eq_ignore_ascii_case(owner))
     }
 
+    /// The owners, lowercased, in the order configured.
+    pub fn owners(&self) -> &[String] {
+        &self.owners
+    }
+
     /// Whether wharf may read `repository`.
     pub fn permits(&self, repository: &Repository) -> bool {
         self.allows(repository.owner())
@@ -54,6 +59,7 @@ mod tests {
         assert!(allowed.permits(&repository));
         let stranger = Repository::new("evil", "acme").expect("valid");
         assert!(!allowed.permits(&stranger));
+        assert_eq!(allowed.owners(), ["acme", "homelab"]);
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod origin;
 mod percent_encoding;
 mod redirect;
 mod releases;
+mod repositories;
 mod requests;
 mod rfc3339;
 mod secret;
@@ -52,6 +53,7 @@ pub use redirect::{
     duplicate_request, redirected_request, Redirect, RedirectChain, RedirectPolicy,
 };
 pub use releases::{parse_release, parse_releases, Release, ReleaseAsset};
+pub use repositories::{parse_directory, parse_repositories, DirectoryEntry, ListedRepository};
 pub use requests::{
     installation_token_request, GitHubRequests, ACCEPT_JSON, ACCEPT_OCTET_STREAM, ACCEPT_RAW,
     API_VERSION,

@@ -147,6 +147,61 @@ impl GitHubRequests {
         self.get(&path, ACCEPT_RAW, etag)
     }
 
+    /// `GET /installation/repositories?per_page=100`: what a GitHub App installation reads.
+    pub fn list_installation_repositories(
+        &self,
+        etag: Option<&str>,
+    ) -> Result<Request<Vec<u8>>, GitHubError> {
+        self.get(
+            &format!("/installation/repositories?per_page={PER_PAGE}"),
+            ACCEPT_JSON,
+            etag,
+        )
+    }
+
+    /// `GET /user/repos?per_page=100`: what the token's user reads (own, collaborator and
+    /// organisation repositories, private ones included).
+    pub fn list_token_repositories(
+        &self,
+        etag: Option<&str>,
+    ) -> Result<Request<Vec<u8>>, GitHubError> {
+        self.get(
+            &format!("/user/repos?per_page={PER_PAGE}"),
+            ACCEPT_JSON,
+            etag,
+        )
+    }
+
+    /// `GET /users/{owner}/repos?type=owner&per_page=100`: an owner's public repositories
+    /// (all that can be listed without credentials).
+    pub fn list_public_repositories(
+        &self,
+        owner: &str,
+        etag: Option<&str>,
+    ) -> Result<Request<Vec<u8>>, GitHubError> {
+        let path = format!(
+            "/users/{}/repos?type=owner&per_page={PER_PAGE}",
+            encode_component(owner)
+        );
+        self.get(&path, ACCEPT_JSON, etag)
+    }
+
+    /// `GET /repos/{o}/{r}/contents/{path}?ref={ref}` as JSON: a directory's entries.
+    pub fn directory(
+        &self,
+        repo: &Repository,
+        path: &RepoPath,
+        reference: &GitRef,
+    ) -> Result<Request<Vec<u8>>, GitHubError> {
+        let path = format!(
+            "{}/contents/{}?ref={}",
+            repo_path(repo),
+            encode_keeping_slashes(path.as_str()),
+            encode_component(reference.as_str())
+        );
+        self.get(&path, ACCEPT_JSON, None)
+    }
+
     /// `GET` of a `Link: rel="next"` URL, after checking it stays on the API's origin.
     pub fn next_page(
         &self,

@@ -86,6 +86,114 @@ impl RepositoryNaming {
     }
 }
 
+impl RepositoryNaming {
+    /// Whether the template names the provider; when it does not, every provider of a module
+    /// maps to the same repository, and a listing must learn the provider elsewhere.
+    pub fn names_provider(&self) -> bool {
+        self.owner
+            .iter()
+            .chain(&self.repository)
+            .any(|piece| *piece == Piece::Provider)
+    }
+
+    /// The inverse of [`RepositoryNaming::repository_for`]: the module addresses held by
+    /// repository `owner/repository`, for listing an owner's repositories as modules.
+    /// `provider_if_unnamed` stands in for `{provider}` when the template has none. GitHub
+    /// names compare without ASCII case; every address returned maps back to this repository.
+    /// Usually one address, none when the name does not fit the template, several only when a
+    /// template is ambiguous (`{name}-{provider}` with a name holding `-`).
+    pub fn modules_in(
+        &self,
+        owner: &str,
+        repository: &str,
+        provider_if_unnamed: Option<&str>,
+    ) -> Vec<ModuleAddress> {
+        let mut owner_matches = Vec::new();
+        match_pieces(&self.owner, owner, Bindings::default(), &mut owner_matches);
+        let mut matches = Vec::new();
+        for bindings in owner_matches {
+            match_pieces(&self.repository, repository, bindings, &mut matches);
+        }
+        let mut addresses: Vec<ModuleAddress> = matches
+            .into_iter()
+            .filter_map(|bindings| {
+                let provider = bindings.provider.as_deref().or(provider_if_unnamed)?;
+                ModuleAddress::new(
+                    bindings.namespace.as_deref()?,
+                    bindings.name.as_deref()?,
+                    provider,
+                )
+                .ok()
+            })
+            .filter(|address| {
+                let (rendered_owner, rendered_repository) = self.repository_for(address);
+                rendered_owner.eq_ignore_ascii_case(owner)
+                    && rendered_repository.eq_ignore_ascii_case(repository)
+            })
+            .collect();
+        addresses.sort_by_key(|address| address.to_string());
+        addresses.dedup();
+        addresses
+    }
+}
+
+/// What the placeholders matched so far.
+#[derive(Debug, Clone, Default)]
+struct Bindings {
+    namespace: Option<String>,
+    name: Option<String>,
+    provider: Option<String>,
+}
+
+impl Bindings {
+    fn slot(&mut self, piece: &Piece) -> Option<&mut Option<String>> {
+        match piece {
+            Piece::Namespace => Some(&mut self.namespace),
+            Piece::Name => Some(&mut self.name),
+            Piece::Provider => Some(&mut self.provider),
+            Piece::Literal(_) => None,
+        }
+    }
+}
+
+/// Every way `pieces` spell `text`; a placeholder matches a non-empty run, the same value
+/// wherever it appears again. Names are at most 100 characters, so trying every split is cheap.
+fn match_pieces(pieces: &[Piece], text: &str, bindings: Bindings, found: &mut Vec<Bindings>) {
+    const MAX_MATCHES: usize = 16;
+    if found.len() >= MAX_MATCHES {
+        return;
+    }
+    let Some((piece, rest)) = pieces.split_first() else {
+        if text.is_empty() {
+            found.push(bindings);
+        }
+        return;
+    };
+    if let Piece::Literal(literal) = piece {
+        if let Some(after) = text
+            .get(..literal.len())
+            .filter(|head| head.eq_ignore_ascii_case(literal))
+            .map(|_| &text[literal.len()..])
+        {
+            match_pieces(rest, after, bindings, found);
+        }
+        return;
+    }
+    for end in (1..=text.len()).filter(|end| text.is_char_boundary(*end)) {
+        let value = &text[..end];
+        let mut next = bindings.clone();
+        let Some(slot) = next.slot(piece) else {
+            return;
+        };
+        match slot {
+            Some(bound) if !bound.eq_ignore_ascii_case(value) => continue,
+            Some(_) => {}
+            None => *slot = Some(value.to_owned()),
+        }
+        match_pieces(rest, &text[end..], next, found);
+    }
+}
+
 impl Default for RepositoryNaming {
     fn default() -> Self {
         Self {
@@ -207,5 +315,97 @@ mod tests {
             let error = RepositoryNaming::parse(template).expect_err(template);
             assert!(error.to_string().contains(hint), "{template}: {error}");
         }
+    }
+
+    fn listed(
+        template: &str,
+        owner: &str,
+        repository: &str,
+        provider: Option<&str>,
+    ) -> Vec<String> {
+        RepositoryNaming::parse(template)
+            .expect(template)
+            .modules_in(owner, repository, provider)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn repositories_map_back_to_modules() {
+        assert_eq!(
+            listed(
+                "{namespace}/terraform-{provider}-{name}",
+                "acme",
+                "terraform-aws-vpc-peering",
+                None
+            ),
+            ["acme/vpc-peering/aws"]
+        );
+        assert_eq!(
+            listed(
+                "{namespace}/terraform-{provider}-{name}",
+                "acme",
+                "Terraform-aws-vpc",
+                None
+            ),
+            ["acme/vpc/aws"],
+            "GitHub names compare without case"
+        );
+        assert!(listed(
+            "{namespace}/terraform-{provider}-{name}",
+            "acme",
+            "ansible-roles",
+            None
+        )
+        .is_empty());
+        assert_eq!(
+            listed("{namespace}/{name}", "acme", "vpc", Some("aws")),
+            ["acme/vpc/aws"]
+        );
+        assert!(
+            listed("{namespace}/{name}", "acme", "vpc", None).is_empty(),
+            "without {{provider}} in the template the provider must come from elsewhere"
+        );
+        assert_eq!(
+            listed(
+                "platform-team/{namespace}.{name}_{provider}",
+                "platform-team",
+                "acme.vpc_aws",
+                None
+            ),
+            ["acme/vpc/aws"]
+        );
+        assert!(listed(
+            "platform-team/{namespace}.{name}_{provider}",
+            "someone-else",
+            "acme.vpc_aws",
+            None
+        )
+        .is_empty());
+        assert!(
+            listed("{namespace}/{name}", "acme", "my.dotted.repo", Some("aws")).is_empty(),
+            "a repository name that is no module name is no module"
+        );
+        assert_eq!(
+            listed("{namespace}/{name}-{provider}", "acme", "my-vpc-aws", None),
+            ["acme/my-vpc/aws"],
+            "only one split gives a valid provider"
+        );
+        assert_eq!(
+            listed("{namespace}/{name}-{name}", "acme", "x-x", Some("aws")),
+            ["acme/x/aws"]
+        );
+        assert!(listed("{namespace}/{name}-{name}", "acme", "x-y", Some("aws")).is_empty());
+    }
+
+    #[test]
+    fn says_whether_the_provider_is_named() {
+        assert!(!RepositoryNaming::default().names_provider());
+        assert!(
+            RepositoryNaming::parse("{namespace}/terraform-{provider}-{name}")
+                .expect("valid")
+                .names_provider()
+        );
     }
 }

@@ -8,5 +8,6 @@ variable "name" {
 }
 
 output "greeting" {
-  value = "Hello, ${var.name}, from a module served by wharf."
+  description = "The greeting, addressed to var.name."
+  value       = "Hello, ${var.name}, from a module served by wharf."
 }

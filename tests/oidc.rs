@@ -460,3 +460,42 @@ fn nobody_elses_bad_tokens_lock_out_the_shared_github_action_login() {
     );
     assert_eq!(response.status, 200, "{}", response.text());
 }
+
+#[test]
+fn a_hung_issuer_costs_a_client_seconds_not_minutes() {
+    // Accepts connections and never answers.
+    let hung = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let hung_url = format!("http://{}", hung.local_addr().expect("address"));
+    let held = std::thread::spawn(move || {
+        let connections: Vec<_> = hung.incoming().take(1).collect();
+        std::thread::sleep(std::time::Duration::from_secs(30));
+        drop(connections);
+    });
+    let issuer = TestIssuer::start();
+    let state = tempfile::tempdir().expect("state");
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("oidc_issuer", &hung_url),
+            ("oidc_audience", AUDIENCE),
+            ("oidc_allowed_repositories", "acme/infra"),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let token = issuer.token_for("acme/infra", AUDIENCE);
+    let started = std::time::Instant::now();
+    let response = wharf.get_with(
+        "/dists/stable/Release",
+        &[("Authorization", bearer(&token).as_bytes())],
+    );
+    let waited = started.elapsed();
+    assert_eq!(response.status, 503, "{}", response.text());
+    assert_eq!(
+        response.text().trim(),
+        "the OIDC issuer's keys are unavailable"
+    );
+    println!("a hung issuer cost the client {waited:?}");
+    assert!(waited < std::time::Duration::from_secs(20), "{waited:?}");
+    drop(held);
+}

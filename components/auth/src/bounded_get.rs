@@ -75,12 +75,13 @@ fn send(url: &str, deadline: u64) -> Result<IncomingResponse, String> {
                 )),
             };
         }
-        if poll(&[&ready, &timeout]).contains(&1) {
+        if timeout.ready() {
             return Err(format!(
                 "{url} did not answer within {} s",
                 TOTAL_TIMEOUT / SECOND
             ));
         }
+        poll(&[&ready, &timeout]);
     }
 }
 
@@ -101,12 +102,13 @@ fn read_body(
     loop {
         match stream.read(READ_CHUNK) {
             Ok(chunk) if chunk.is_empty() => {
-                if poll(&[&ready, &timeout]).contains(&1) {
+                if timeout.ready() {
                     return Err(format!(
                         "the body did not arrive within {} s",
                         TOTAL_TIMEOUT / SECOND
                     ));
                 }
+                poll(&[&ready, &timeout]);
             }
             Ok(chunk) => {
                 body.extend_from_slice(&chunk);

@@ -37,6 +37,7 @@ const NOTICE_PREFIX: &str = "v1/auth-throttle/";
 /// one principal everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Principal {
+    // In the order of `ALL`: `index` relies on it.
     /// The configured `basic_user`.
     BasicUser,
     /// Any other Basic user name.
@@ -54,6 +55,11 @@ impl Principal {
         Principal::GithubAction,
         Principal::Bearer,
     ];
+
+    /// Its place in [`Principal::ALL`].
+    fn index(self) -> usize {
+        self as usize
+    }
 
     fn key_segment(self) -> &'static str {
         match self {
@@ -161,13 +167,11 @@ impl<'e, E: Environment> FailedLogins<'e, E> {
                 by_principal[index].push(failed_at);
             }
         }
-        let own = Principal::ALL
-            .iter()
-            .position(|principal| *principal == self.principal)
-            .unwrap_or_default();
+        let own = self.principal.index();
         let address_until = throttled_until(&mut by_address, FAILURES_PER_ADDRESS);
         let mut own_until = None;
-        for (index, principal) in Principal::ALL.into_iter().enumerate() {
+        for principal in Principal::ALL {
+            let index = principal.index();
             let until = throttled_until(&mut by_principal[index], FAILURES_PER_PRINCIPAL)
                 .max(address_until);
             if index == own {
@@ -228,6 +232,13 @@ mod tests {
             throttled_until(&mut times, 2),
             Some(120 + FAILURE_WINDOW_SECS)
         );
+    }
+
+    #[test]
+    fn principals_know_their_place() {
+        for (index, principal) in Principal::ALL.into_iter().enumerate() {
+            assert_eq!(principal.index(), index);
+        }
     }
 
     #[test]

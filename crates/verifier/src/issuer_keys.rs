@@ -191,8 +191,11 @@ impl<'e, E: Environment> IssuerKeys<'e, E> {
                 Refresh::Refreshed(keys)
             }
             Err(detail) => {
-                let detail = format!("cannot refresh the OIDC issuer's key set: {detail}");
-                self.environment.log(&detail);
+                // Logged here, where it happens: a request that goes on with stale keys
+                // succeeds, and nothing else would tell the operator.
+                self.environment.log(&format!(
+                    "cannot refresh the OIDC issuer's key set: {detail}"
+                ));
                 let updated = CachedKeySet {
                     failed_at: now,
                     ..previous
@@ -201,7 +204,9 @@ impl<'e, E: Environment> IssuerKeys<'e, E> {
                     .max(now + KEY_SET_REFRESH_INTERVAL_SECS);
                 self.save(&updated, keep_until);
                 self.cached = Some(updated);
-                Refresh::Failed(Outage::issuer_keys(detail))
+                Refresh::Failed(Outage::issuer_keys(
+                    "refreshing the issuer's key set failed just now (logged above)",
+                ))
             }
         }
     }

@@ -20,10 +20,12 @@
 //!
 //! # Throttling without atomic increments
 //!
-//! See [`failed_logins`](crate#throttling-without-atomic-increments): each failure is its own
-//! key, the count is taken from a key listing after writing it, and the answer (401 or 429) is
-//! decided from that count — so concurrency cannot make more than the threshold of answers
-//! say 401, however many requests race.
+//! Spin's key-value has only get, set, delete and list. So each failed attempt is a key of its
+//! own, and the count is taken from a key listing *after* writing it: the k-th failure to be
+//! written sees at least k, and only the first [`FAILURES_PER_PRINCIPAL`] can be answered 401 —
+//! however many requests race, with no lost increments. The 429 for later ones is decided from
+//! that same count, and a notice per (address, principal) lets the next request be refused with
+//! one read.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -226,3 +226,30 @@ fn unavailable_answers_tell_clients_what_failed_and_the_log_where() {
         outage.detail()
     );
 }
+
+#[test]
+fn answers_while_the_issuer_is_down_count_as_failures() {
+    let environment = TestEnvironment::new();
+    environment.set_issuer(IssuerMode::Failing);
+    let flood = "203.0.113.9:1";
+    let mut statuses = Vec::new();
+    for _ in 0..verifier::FAILURES_PER_PRINCIPAL + 5 {
+        let token = environment.oidc_token("acme/infra", 0, KID);
+        statuses.push(match environment.verify(&bearer(&token), flood) {
+            Err(Denial::Unavailable(_)) => 503,
+            Err(Denial::Throttled { .. }) => 429,
+            other => panic!("{other:?}"),
+        });
+    }
+    assert_eq!(
+        statuses,
+        [[503; 10].as_slice(), [429; 5].as_slice()].concat(),
+        "a flood while the issuer is down is throttled like any other"
+    );
+    // Others are not affected.
+    let token = environment.oidc_token("acme/infra", 0, KID);
+    assert!(matches!(
+        environment.verify(&bearer(&token), "198.51.100.77:1"),
+        Err(Denial::Unavailable(_))
+    ));
+}

@@ -3,14 +3,14 @@
 
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::http_client::{request, HttpResponse};
+use crate::http_client::{request, request_from, HttpResponse};
 use crate::runner::Runner;
 use crate::test_ca::TestCertificates;
 
@@ -149,6 +149,11 @@ impl WharfHost {
 
     pub fn get_with(&self, path: &str, headers: &[(&str, &[u8])]) -> HttpResponse {
         request(self.address, "GET", path, headers, b"")
+    }
+
+    /// A GET from another client: the loopback address `source` (see `request_from`).
+    pub fn get_from(&self, source: IpAddr, path: &str, headers: &[(&str, &[u8])]) -> HttpResponse {
+        request_from(source, self.address, "GET", path, headers, b"")
     }
 
     pub fn send(

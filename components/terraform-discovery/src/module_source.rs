@@ -4,7 +4,7 @@
 use component_http::{owner_is_allowed, plain_text, variable, Origin, FILES_ROOT};
 use github_access::github::{parse_tags, Repository};
 use github_access::{error_response, GitHubAccess};
-use spin_sdk::http::{Params, Response};
+use spin_sdk::http::Response;
 use terraform_registry::{ModuleAddress, ModuleVersions, RepositoryNaming};
 
 pub enum ModuleSource {
@@ -16,13 +16,9 @@ pub enum ModuleSource {
     },
 }
 
-pub fn address(params: &Params) -> Result<ModuleAddress, Response> {
-    ModuleAddress::new(
-        params.get("namespace").unwrap_or_default(),
-        params.get("name").unwrap_or_default(),
-        params.get("provider").unwrap_or_default(),
-    )
-    .map_err(|error| plain_text(400, &error.to_string()))
+pub fn address(namespace: &str, name: &str, provider: &str) -> Result<ModuleAddress, Response> {
+    ModuleAddress::new(namespace, name, provider)
+        .map_err(|error| plain_text(400, &error.to_string()))
 }
 
 fn unknown_module(address: &ModuleAddress) -> Response {
@@ -44,15 +40,17 @@ impl ModuleSource {
         match Origin::from_variables()? {
             Origin::Files => Ok(ModuleSource::Files),
             Origin::GitHub => {
-                if !owner_is_allowed(address.namespace())? {
-                    return Err(unknown_module(address));
-                }
                 let template = variable("module_repository_template")?;
                 let naming = RepositoryNaming::parse(&template).map_err(|error| {
                     eprintln!("module_repository_template: {error}");
                     plain_text(500, "wharf is misconfigured; the server log says how")
                 })?;
                 let (owner, name) = naming.repository_for(address);
+                // The owner wharf would read, which a template may name differently from the
+                // namespace.
+                if !owner_is_allowed(&owner)? {
+                    return Err(unknown_module(address));
+                }
                 let repository =
                     Repository::new(&owner, &name).map_err(|_| unknown_module(address))?;
                 let access = Box::new(

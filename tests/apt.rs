@@ -10,7 +10,7 @@ use base64::Engine;
 use end_to_end::apt::{build_deb, describe, AptClient};
 use end_to_end::fake_github::{FakeAsset, FakeCommit, FakeGitHub, FakeRelease, FakeRepository};
 use end_to_end::paths::{repository_root, workspace_binary};
-use end_to_end::wharf_host::wharf_manifest;
+use end_to_end::wharf_host::{manifest_serving, wharf_manifest};
 use end_to_end::WharfHost;
 
 const USER: &str = "fleet";
@@ -440,4 +440,179 @@ fn the_index_builder_names_a_corrupt_deb_and_fails_or_skips_it() {
         .output()
         .expect("gpgv");
     assert!(verified.status.success(), "{}", describe(&verified));
+}
+
+/// A package whose version apt percent-encodes in URLs: `~` (a prerelease), an epoch, `+`.
+struct UnusualPackage {
+    name: &'static str,
+    version: &'static str,
+    deb: std::path::PathBuf,
+}
+
+/// `pkg 1.0~rc1-1`, `libfoo++1 1:2.3+dfsg-1` (named as dpkg-name names it, without the epoch)
+/// and `backport-tool 2:0.9~bpo12+1` (with the epoch's colon in its file name).
+fn unusual_packages(directory: &Path, with_colon_in_file_name: bool) -> Vec<UnusualPackage> {
+    let mut packages = vec![
+        ("pkg", "1.0~rc1-1", "amd64", "pkg_1.0~rc1-1_amd64.deb"),
+        (
+            "libfoo++1",
+            "1:2.3+dfsg-1",
+            "all",
+            "libfoo++1_2.3+dfsg-1_all.deb",
+        ),
+    ];
+    if with_colon_in_file_name {
+        packages.push((
+            "backport-tool",
+            "2:0.9~bpo12+1",
+            "amd64",
+            "backport-tool_2:0.9~bpo12+1_amd64.deb",
+        ));
+    }
+    packages
+        .into_iter()
+        .map(|(name, version, architecture, file_name)| {
+            let built = build_deb(directory, name, version, architecture, 5_000);
+            let deb = directory.join(file_name);
+            std::fs::rename(&built, &deb).expect("name the package file");
+            UnusualPackage { name, version, deb }
+        })
+        .collect()
+}
+
+/// apt finds each package at its exact version, installs it (dpkg records the version, epoch
+/// included), and fetched exactly the published bytes; and it did send `~` and `+` encoded.
+fn install_and_check(wharf: &WharfHost, apt: &AptClient, packages: &[UnusualPackage]) {
+    let update = apt.update();
+    assert!(update.status.success(), "{}", describe(&update));
+    assert!(
+        !String::from_utf8_lossy(&update.stderr).contains("W:"),
+        "{}",
+        describe(&update)
+    );
+    for package in packages {
+        assert_eq!(
+            apt.candidate(package.name).as_deref(),
+            Some(package.version),
+            "{}",
+            package.name
+        );
+        let install = apt.install(package.name);
+        assert!(
+            install.status.success(),
+            "{}: {}",
+            package.name,
+            describe(&install)
+        );
+        assert_eq!(
+            apt.installed_version(package.name).as_deref(),
+            Some(package.version)
+        );
+        let cached = apt.cached_archive(package.name).expect("apt kept the .deb");
+        assert_eq!(
+            sha256_of(&cached),
+            sha256_of(&package.deb),
+            "{}",
+            package.name
+        );
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let requests = wharf.log().join("\n").to_ascii_lowercase();
+    assert!(requests.contains("%7e"), "apt encodes '~':\n{requests}");
+    assert!(requests.contains("%2b"), "apt encodes '+':\n{requests}");
+}
+
+#[test]
+fn apt_installs_versions_with_tilde_epoch_and_plus_from_the_files_origin() {
+    let work = tempfile::tempdir().expect("work");
+    let key = signing_key(work.path());
+    let debs = work.path().join("debs");
+    std::fs::create_dir(&debs).expect("debs");
+    let packages = unusual_packages(&debs, true);
+    let registry = work.path().join("registry");
+    let indexed = wharf(
+        &[
+            "apt",
+            "index",
+            "--output",
+            registry.join("apt").to_str().expect("utf-8"),
+            "--from-dir",
+            debs.to_str().expect("utf-8"),
+            "--signing-key",
+            key.to_str().expect("utf-8"),
+        ],
+        &[],
+    );
+    assert!(indexed.status.success(), "{}", describe(&indexed));
+
+    let state = tempfile::tempdir().expect("state");
+    let wharf = WharfHost::start(
+        &manifest_serving(&registry, work.path()),
+        state.path(),
+        &[
+            ("basic_user", USER),
+            ("basic_password", PASSWORD),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let public_key = wharf.get("/public.key");
+    assert_eq!(public_key.status, 200, "{}", public_key.text());
+    let apt = AptClient::new(wharf.address, &public_key.body, USER, PASSWORD);
+    install_and_check(&wharf, &apt, &packages);
+}
+
+#[test]
+fn apt_installs_versions_with_tilde_epoch_and_plus_from_github_releases() {
+    let work = tempfile::tempdir().expect("work");
+    let key = signing_key(work.path());
+    let index = work.path().join("apt-metadata");
+    let github = FakeGitHub::start();
+    github.add_repository(
+        "acme/tools",
+        FakeRepository {
+            private: true,
+            ..Default::default()
+        },
+    );
+    github.add_token(GITHUB_TOKEN);
+    let packages = unusual_packages(work.path(), false);
+    // Git tags cannot hold '~' (git check-ref-format), but '+' they can.
+    github.add_release("acme/tools", release_with(1, "v1.0-rc1", &packages[0].deb));
+    github.add_release(
+        "acme/tools",
+        release_with(2, "v2.3+dfsg-1", &packages[1].deb),
+    );
+    let indexed = index_from_github(&github, &index, &key);
+    assert!(indexed.status.success(), "{}", describe(&indexed));
+    commit_directory(&github, &index, &"c".repeat(40));
+
+    let state = tempfile::tempdir().expect("state");
+    let api_url = github.api_url();
+    let downloads = github.downloads_url();
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("origin", "github"),
+            ("github_api_url", &api_url),
+            ("github_asset_host", &downloads),
+            ("github_token", GITHUB_TOKEN),
+            ("allowed_owners", "acme"),
+            ("apt_repo", "acme/tools"),
+            ("basic_user", USER),
+            ("basic_password", PASSWORD),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let public_key = wharf.get("/public.key");
+    assert_eq!(public_key.status, 200, "{}", public_key.text());
+    let apt = AptClient::new(wharf.address, &public_key.body, USER, PASSWORD);
+    install_and_check(&wharf, &apt, &packages);
+    assert!(
+        github
+            .calls()
+            .iter()
+            .any(|call| call.path == "/repos/acme/tools/releases/tags/v2.3+dfsg-1"),
+        "the tag with '+' was looked up by its name"
+    );
 }

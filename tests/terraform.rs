@@ -3,12 +3,11 @@
 
 use std::io::Write;
 
-use end_to_end::fake_github::{FakeApp, FakeGitHub, FakeRepository};
+use end_to_end::fake_github::{github_tarball, FakeApp, FakeGitHub, FakeRepository};
 use end_to_end::terraform::{describe, terraform_binaries, terraform_version, TerraformProject};
 use end_to_end::test_ca::TestCertificates;
 use end_to_end::wharf_host::wharf_manifest;
 use end_to_end::WharfHost;
-use flate2::write::GzEncoder;
 use rsa::pkcs1::EncodeRsaPrivateKey;
 
 const TOKEN: &str = "terraform-token-0123456789";
@@ -17,37 +16,6 @@ const GITHUB_TOKEN: &str = "ghp_fakefakefakefakefakefakefakefakefake1";
 
 fn sha(seed: u32) -> String {
     format!("{seed:08x}").repeat(5)
-}
-
-/// A tarball shaped like GitHub's: pax global header, then everything under `owner-repo-sha7/`.
-fn github_tarball(top: &str, main_tf: &str) -> Vec<u8> {
-    let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), flate2::Compression::default()));
-    let mut global = tar::Header::new_ustar();
-    global.set_entry_type(tar::EntryType::XGlobalHeader);
-    let comment = b"52 comment=0123456789abcdef0123456789abcdef01234567\n";
-    global.set_size(comment.len() as u64);
-    global.set_path("pax_global_header").expect("path");
-    global.set_cksum();
-    builder
-        .append(&global, &comment[..])
-        .expect("global header");
-    for (path, contents) in [
-        ("main.tf", main_tf),
-        (
-            "modules/disk/main.tf",
-            "variable \"size\" {\n  default = 8\n}\n",
-        ),
-    ] {
-        let mut header = tar::Header::new_gnu();
-        header.set_mode(0o644);
-        header.set_size(contents.len() as u64);
-        builder
-            .append_data(&mut header, format!("{top}/{path}"), contents.as_bytes())
-            .expect("entry");
-    }
-    let mut encoder = builder.into_inner().expect("tar");
-    encoder.flush().expect("flush");
-    encoder.finish().expect("gzip")
 }
 
 /// `acme/proxmox-vm`, private, with enough old tags to need a second page, non-version tags, a

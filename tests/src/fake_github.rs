@@ -218,6 +218,9 @@ impl FakeGitHub {
         let mut body = vec![0; length];
         let _ = reader.read_exact(&mut body);
         let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+        // GitHub routes on the decoded path: `releases/tags/v2.3%2Bdfsg-1` is tag `v2.3+dfsg-1`.
+        let path = percent_decoded(path);
+        let path = path.as_str();
         let authorization = headers.get("authorization").cloned();
         self.lock().calls.push(Call {
             host,
@@ -619,6 +622,65 @@ impl FakeGitHub {
         }
         Reply::json(404, "Not Found")
     }
+}
+
+/// A tarball shaped like GitHub's: pax global header, then everything under `owner-repo-sha7/`
+/// (`main.tf` with `main_tf`, and a nested module).
+pub fn github_tarball(top: &str, main_tf: &str) -> Vec<u8> {
+    use flate2::write::GzEncoder;
+    let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), flate2::Compression::default()));
+    let mut global = tar::Header::new_ustar();
+    global.set_entry_type(tar::EntryType::XGlobalHeader);
+    let comment = b"52 comment=0123456789abcdef0123456789abcdef01234567\n";
+    global.set_size(comment.len() as u64);
+    global.set_path("pax_global_header").expect("path");
+    global.set_cksum();
+    builder
+        .append(&global, &comment[..])
+        .expect("global header");
+    for (path, contents) in [
+        ("main.tf", main_tf),
+        (
+            "modules/disk/main.tf",
+            "variable \"size\" {\n  default = 8\n}\n",
+        ),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_mode(0o644);
+        header.set_size(contents.len() as u64);
+        builder
+            .append_data(&mut header, format!("{top}/{path}"), contents.as_bytes())
+            .expect("entry");
+    }
+    let mut encoder = builder.into_inner().expect("tar");
+    encoder.flush().expect("flush");
+    encoder.finish().expect("gzip")
+}
+
+/// `%XX` escapes resolved (invalid ones kept as they are).
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = (bytes[index] == b'%')
+            .then(|| bytes.get(index + 1..index + 3))
+            .flatten()
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            None => {
+                decoded.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 /// A non-cryptographic content hash for fake ETags.

@@ -6,9 +6,11 @@
 pub mod apt;
 pub mod fake_github;
 pub mod http_client;
+pub mod large_upload;
 pub mod oidc_issuer;
 pub mod paths;
 pub mod secrets;
+pub mod spin_up;
 pub mod terraform;
 pub mod test_ca;
 pub mod wharf_host;

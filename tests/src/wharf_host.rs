@@ -150,6 +150,11 @@ impl WharfHost {
         request(self.address, method, path, headers, body)
     }
 
+    /// The wharf-host process id (to read its resident memory).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
     /// Everything wharf-host wrote to stderr so far (its request log and component output).
     pub fn log(&self) -> Vec<String> {
         self.log.lock().expect("log lock").clone()
@@ -194,4 +199,28 @@ impl Drop for WharfHost {
 /// The application's spin.toml at the repository root.
 pub fn wharf_manifest() -> PathBuf {
     crate::paths::repository_root().join("spin.toml")
+}
+
+/// A copy of spin.toml, written to `directory`, whose files origin is `registry` (a directory
+/// with `apt/` and/or `terraform/` laid out like the sample `registry/`) instead of the sample.
+pub fn manifest_serving(registry: &Path, directory: &Path) -> PathBuf {
+    let root = crate::paths::repository_root();
+    let text = std::fs::read_to_string(wharf_manifest()).expect("read spin.toml");
+    let mounted = r#"files = [{ source = "registry", destination = "/registry" }]"#;
+    assert!(
+        text.contains(mounted),
+        "spin.toml mounts registry/ as before"
+    );
+    let text = text
+        .replace(
+            mounted,
+            &format!(
+                r#"files = [{{ source = "{}", destination = "/registry" }}]"#,
+                registry.display()
+            ),
+        )
+        .replace("\"target/", &format!("\"{}/target/", root.display()));
+    let manifest = directory.join("spin.toml");
+    std::fs::write(&manifest, text).expect("write manifest");
+    manifest
 }

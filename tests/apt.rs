@@ -253,11 +253,8 @@ fn release_with(id: u64, tag: &str, deb: &Path) -> FakeRelease {
     }
 }
 
-#[test]
-fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases() {
-    let work = tempfile::tempdir().expect("work");
-    let key = signing_key(work.path());
-    let index = work.path().join("apt-metadata");
+/// `acme/tools`, private, readable with `GITHUB_TOKEN`.
+fn github_with_tools_repository() -> FakeGitHub {
     let github = FakeGitHub::start();
     github.add_repository(
         "acme/tools",
@@ -267,19 +264,17 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
         },
     );
     github.add_token(GITHUB_TOKEN);
-    let first = build_deb(work.path(), "acme-tool", "1.0.0", "amd64", 200_000);
-    github.add_release("acme/tools", release_with(1, "v1.0.0", &first));
+    github
+}
 
-    let indexed = index_from_github(&github, &index, &key);
-    assert!(indexed.status.success(), "{}", describe(&indexed));
-    commit_directory(&github, &index, &"a".repeat(40));
-
-    let state = tempfile::tempdir().expect("state");
+/// wharf serving the APT metadata on the `apt-metadata` branch of `acme/tools` and the packages
+/// attached to its releases.
+fn github_apt_wharf(github: &FakeGitHub, state: &Path) -> WharfHost {
     let api_url = github.api_url();
     let downloads = github.downloads_url();
-    let wharf = WharfHost::start(
+    WharfHost::start(
         &wharf_manifest(),
-        state.path(),
+        state,
         &[
             ("origin", "github"),
             ("github_api_url", &api_url),
@@ -292,10 +287,32 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
             ("basic_password", PASSWORD),
             ("url_signing_key", SIGNING_KEY),
         ],
-    );
+    )
+}
+
+/// An apt client that trusts the key wharf publishes (public) and logs in as `USER`.
+fn apt_client(wharf: &WharfHost) -> AptClient {
     let public_key = wharf.get("/public.key");
     assert_eq!(public_key.status, 200, "{}", public_key.text());
-    let apt = AptClient::new(wharf.address, &public_key.body, USER, PASSWORD);
+    AptClient::new(wharf.address, &public_key.body, USER, PASSWORD)
+}
+
+#[test]
+fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases() {
+    let work = tempfile::tempdir().expect("work");
+    let key = signing_key(work.path());
+    let index = work.path().join("apt-metadata");
+    let github = github_with_tools_repository();
+    let first = build_deb(work.path(), "acme-tool", "1.0.0", "amd64", 200_000);
+    github.add_release("acme/tools", release_with(1, "v1.0.0", &first));
+
+    let indexed = index_from_github(&github, &index, &key);
+    assert!(indexed.status.success(), "{}", describe(&indexed));
+    commit_directory(&github, &index, &"a".repeat(40));
+
+    let state = tempfile::tempdir().expect("state");
+    let wharf = github_apt_wharf(&github, state.path());
+    let apt = apt_client(&wharf);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     assert_eq!(apt.candidate("acme-tool").as_deref(), Some("1.0.0"));
@@ -555,9 +572,7 @@ fn apt_installs_versions_with_tilde_epoch_and_plus_from_the_files_origin() {
             ("url_signing_key", SIGNING_KEY),
         ],
     );
-    let public_key = wharf.get("/public.key");
-    assert_eq!(public_key.status, 200, "{}", public_key.text());
-    let apt = AptClient::new(wharf.address, &public_key.body, USER, PASSWORD);
+    let apt = apt_client(&wharf);
     install_and_check(&wharf, &apt, &packages);
 }
 
@@ -566,15 +581,7 @@ fn apt_installs_versions_with_tilde_epoch_and_plus_from_github_releases() {
     let work = tempfile::tempdir().expect("work");
     let key = signing_key(work.path());
     let index = work.path().join("apt-metadata");
-    let github = FakeGitHub::start();
-    github.add_repository(
-        "acme/tools",
-        FakeRepository {
-            private: true,
-            ..Default::default()
-        },
-    );
-    github.add_token(GITHUB_TOKEN);
+    let github = github_with_tools_repository();
     let packages = unusual_packages(work.path(), false);
     // Git tags cannot hold '~' (git check-ref-format), but '+' they can.
     github.add_release("acme/tools", release_with(1, "v1.0-rc1", &packages[0].deb));
@@ -587,26 +594,8 @@ fn apt_installs_versions_with_tilde_epoch_and_plus_from_github_releases() {
     commit_directory(&github, &index, &"c".repeat(40));
 
     let state = tempfile::tempdir().expect("state");
-    let api_url = github.api_url();
-    let downloads = github.downloads_url();
-    let wharf = WharfHost::start(
-        &wharf_manifest(),
-        state.path(),
-        &[
-            ("origin", "github"),
-            ("github_api_url", &api_url),
-            ("github_asset_host", &downloads),
-            ("github_token", GITHUB_TOKEN),
-            ("allowed_owners", "acme"),
-            ("apt_repo", "acme/tools"),
-            ("basic_user", USER),
-            ("basic_password", PASSWORD),
-            ("url_signing_key", SIGNING_KEY),
-        ],
-    );
-    let public_key = wharf.get("/public.key");
-    assert_eq!(public_key.status, 200, "{}", public_key.text());
-    let apt = AptClient::new(wharf.address, &public_key.body, USER, PASSWORD);
+    let wharf = github_apt_wharf(&github, state.path());
+    let apt = apt_client(&wharf);
     install_and_check(&wharf, &apt, &packages);
     assert!(
         github

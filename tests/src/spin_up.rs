@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::http_client::request;
+use crate::wharf_host::set_spin_variables;
 
 /// The Spin binary named by `WHARF_SPIN`.
 pub fn spin_binary() -> PathBuf {
@@ -50,18 +51,7 @@ impl SpinUp {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0);
-        for (name, _) in std::env::vars() {
-            if name.starts_with("SPIN_VARIABLE_") {
-                command.env_remove(name);
-            }
-        }
-        for (name, value) in variables {
-            crate::secrets::remember_variable(name, value);
-            command.env(
-                format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
-                value,
-            );
-        }
+        set_spin_variables(&mut command, variables);
         let child = command.spawn().expect("start spin up");
         let spin = Self { child, address };
         let deadline = Instant::now() + Duration::from_secs(300);

@@ -77,18 +77,7 @@ impl WharfHost {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        for (name, _) in std::env::vars() {
-            if name.starts_with("SPIN_VARIABLE_") {
-                command.env_remove(name);
-            }
-        }
-        for (name, value) in variables {
-            crate::secrets::remember_variable(name, value);
-            command.env(
-                format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
-                value,
-            );
-        }
+        set_spin_variables(&mut command, variables);
         let mut child = command.spawn().expect("start wharf-host");
 
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -193,6 +182,23 @@ impl Drop for WharfHost {
                 leaked.len()
             );
         }
+    }
+}
+
+/// Gives `command` exactly these `SPIN_VARIABLE_*` settings (names without the prefix), none
+/// from the caller's environment, and remembers the secret ones for the log check.
+pub fn set_spin_variables(command: &mut Command, variables: &[(&str, &str)]) {
+    for (name, _) in std::env::vars() {
+        if name.starts_with("SPIN_VARIABLE_") {
+            command.env_remove(name);
+        }
+    }
+    for (name, value) in variables {
+        crate::secrets::remember_variable(name, value);
+        command.env(
+            format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
+            value,
+        );
     }
 }
 

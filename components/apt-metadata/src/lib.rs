@@ -4,26 +4,25 @@
 mod metadata_file;
 mod metadata_source;
 
-use component_http::{plain_text, require_identity, ReceivedRequest};
-use spin_sdk::http::{IncomingRequest, Method, Response};
+use component_http::{
+    plain_text, require_identity, respond_without_body, ReceivedRequest, GET_OR_HEAD,
+};
+use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
 use metadata_source::MetadataSource;
 
 #[http_component]
 fn handle(incoming: IncomingRequest) -> Response {
-    route(incoming).unwrap_or_else(|refused| refused)
+    respond_without_body(incoming, GET_OR_HEAD, route)
 }
 
-fn route(incoming: IncomingRequest) -> Result<Response, Response> {
-    let request = ReceivedRequest::without_body(incoming)?;
-    request.require_method(&[Method::Get, Method::Head])?;
-    let response = match request.path().segments().as_slice() {
-        ["public.key"] => public_key(&request),
-        ["dists", below @ ..] if !below.is_empty() => dists_file(&request, below),
+fn route(request: &ReceivedRequest) -> Response {
+    match request.path().segments().as_slice() {
+        ["public.key"] => public_key(request),
+        ["dists", below @ ..] if !below.is_empty() => dists_file(request, below),
         _ => plain_text(404, "no such file"),
-    };
-    Ok(response)
+    }
 }
 
 /// Public: operators fetch it to write `Signed-By` before the machine has credentials.

@@ -13,7 +13,7 @@ mod local_file;
 mod package_location;
 
 use component_http::{
-    owner_is_allowed, plain_text, require_identity, send_response, ReceivedRequest,
+    owner_is_allowed, plain_text, require_identity, send_response, ReceivedRequest, GET_OR_HEAD,
 };
 use spin_sdk::http::{IncomingRequest, Method, Response, ResponseOutparam};
 use spin_sdk::http_component;
@@ -44,7 +44,7 @@ async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
 /// The request and the package it names, once the client may have it.
 fn admit(incoming: IncomingRequest) -> Result<(ReceivedRequest, PackageLocation), Response> {
     let request = ReceivedRequest::without_body(incoming)?;
-    request.require_method(&[Method::Get, Method::Head])?;
+    request.require_method(GET_OR_HEAD)?;
     require_identity(request.request())?;
     let location = PackageLocation::parse(&request.path().segments())?;
     if let PackageLocation::GitHub { repository, .. } = &location {

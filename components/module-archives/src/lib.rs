@@ -12,7 +12,7 @@ mod archive_request;
 mod stream;
 
 use component_http::{
-    plain_text, require_identity, send_response, unix_now, variable, ReceivedRequest,
+    plain_text, require_identity, send_response, unix_now, variable, ReceivedRequest, GET_OR_HEAD,
 };
 use spin_sdk::http::{IncomingRequest, Method, Response, ResponseOutparam};
 use spin_sdk::http_component;
@@ -31,7 +31,7 @@ async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
 /// The archive to stream and whether only its head was asked for.
 fn admit(incoming: IncomingRequest) -> Result<(ArchiveRequest, bool), Response> {
     let request = ReceivedRequest::without_body(incoming)?;
-    request.require_method(&[Method::Get, Method::Head])?;
+    request.require_method(GET_OR_HEAD)?;
     let archive = ArchiveRequest::parse(&request.path().segments())?;
     let admission = authorize(&request)?;
     archive.check_boundaries(admission)?;

@@ -6,19 +6,19 @@ mod download;
 mod module_source;
 mod versions;
 
-use component_http::{plain_text, require_identity, ReceivedRequest};
-use spin_sdk::http::{IncomingRequest, Method, Response};
+use component_http::{
+    plain_text, require_identity, respond_without_body, ReceivedRequest, GET_OR_HEAD,
+};
+use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
 #[http_component]
 fn handle(incoming: IncomingRequest) -> Response {
-    route(incoming).unwrap_or_else(|refused| refused)
+    respond_without_body(incoming, GET_OR_HEAD, route)
 }
 
-fn route(incoming: IncomingRequest) -> Result<Response, Response> {
-    let request = ReceivedRequest::without_body(incoming)?;
-    request.require_method(&[Method::Get, Method::Head])?;
-    let response = match request.path().segments().as_slice() {
+fn route(request: &ReceivedRequest) -> Response {
+    match request.path().segments().as_slice() {
         [".well-known", "terraform.json"] => service_discovery(),
         ["v1", "modules", namespace, name, provider, "versions"] => {
             versions::handle(request.request(), namespace, name, provider)
@@ -26,10 +26,9 @@ fn route(incoming: IncomingRequest) -> Result<Response, Response> {
         ["v1", "modules", namespace, name, provider, version, "download"] => {
             download::handle(request.request(), namespace, name, provider, version)
         }
-        ["v1", "modules", ..] => unknown_module_path(&request),
+        ["v1", "modules", ..] => unknown_module_path(request),
         _ => plain_text(404, "no such registry endpoint"),
-    };
-    Ok(response)
+    }
 }
 
 /// Public: clients ask for it before they know which credentials to send.

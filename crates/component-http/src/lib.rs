@@ -15,7 +15,7 @@ mod settings;
 
 pub use auth_gate::{exchange_token, require_identity, Identity, IssuedToken, Method};
 pub use body_io::{ResponseBodyReader, ResponseBodyWriter};
-pub use received_request::ReceivedRequest;
+pub use received_request::{respond_without_body, ReceivedRequest, GET_OR_HEAD};
 pub use request_body::{DeclaredBody, MalformedLength};
 pub use request_path::{PathError, RequestPath, MAX_PATH_BYTES};
 pub use respond::{send_response, start_streaming};

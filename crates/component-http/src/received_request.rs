@@ -12,6 +12,24 @@ use crate::request_body::DeclaredBody;
 use crate::request_path::RequestPath;
 use crate::responses::plain_text;
 
+/// What endpoints that only read take.
+pub const GET_OR_HEAD: &[Method] = &[Method::Get, Method::Head];
+
+/// Answers a request to an endpoint that takes no body and only `methods`: the refusals (413,
+/// 400 for the path, 405) come from here, every other answer from `route`.
+pub fn respond_without_body(
+    incoming: IncomingRequest,
+    methods: &[Method],
+    route: impl FnOnce(&ReceivedRequest) -> Response,
+) -> Response {
+    ReceivedRequest::without_body(incoming)
+        .and_then(|request| {
+            request.require_method(methods)?;
+            Ok(route(&request))
+        })
+        .unwrap_or_else(|refused| refused)
+}
+
 /// Reads of a small body go in chunks of at most this size.
 const READ_CHUNK: u64 = 16 * 1024;
 

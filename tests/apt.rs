@@ -162,9 +162,11 @@ fn metadata_revalidates_and_packages_resume() {
         Some(whole.body.len().to_string().as_str())
     );
     assert_eq!(wharf.get(package).status, 401, "packages need credentials");
+    let traversal = wharf.get_with("/pool/main/../../etc/passwd", &auth);
+    assert_eq!(traversal.status, 400, "{}", traversal.text());
     assert_eq!(
-        wharf.get_with("/pool/main/../../etc/passwd", &auth).status,
-        404
+        traversal.text(),
+        "the request path has a '.' or '..' segment\n"
     );
 }
 

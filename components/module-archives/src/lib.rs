@@ -32,8 +32,9 @@ async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
 fn admit(incoming: IncomingRequest) -> Result<(ArchiveRequest, bool), Response> {
     let request = ReceivedRequest::without_body(incoming)?;
     request.require_method(GET_OR_HEAD)?;
-    let archive = ArchiveRequest::parse(&request.path().segments())?;
+    // Proof first: without it, a client learns nothing about which archive paths exist.
     let admission = authorize(&request)?;
+    let archive = ArchiveRequest::parse(&request.path().segments())?;
     archive.check_boundaries(admission)?;
     Ok((archive, *request.method() == Method::Head))
 }

@@ -86,11 +86,14 @@ fn github_wharf(github: &FakeGitHub, state: &std::path::Path, allowed_owners: &s
 }
 
 /// The signed archive URL the download endpoint hands Terraform.
-fn signed_archive_url(wharf: &WharfHost, module: &str, version: &str) -> String {
+fn signed_archive_url(address: SocketAddr, module: &str, version: &str) -> String {
     let authorization = bearer();
-    let download = wharf.get_with(
+    let download = end_to_end::request(
+        address,
+        "GET",
         &format!("/v1/modules/{module}/{version}/download"),
         &[("Authorization", authorization.as_bytes())],
+        b"",
     );
     assert_eq!(download.status, 204, "{module}: {}", download.text());
     download
@@ -135,8 +138,8 @@ fn every_path_to_a_github_archive_checks_allowed_owners_and_pinned_commits() {
     // While `rival` was allowed, Terraform got signed URLs for both owners' modules, and the
     // download endpoint pinned acme/vm 1.0.0 and rival/secrets 1.0.0.
     let before = github_wharf(&github, state.path(), "acme,rival");
-    let acme_signed = signed_archive_url(&before, "acme/vm/proxmox", "1.0.0");
-    let rival_signed = signed_archive_url(&before, "rival/secrets/proxmox", "1.0.0");
+    let acme_signed = signed_archive_url(before.address, "acme/vm/proxmox", "1.0.0");
+    let rival_signed = signed_archive_url(before.address, "rival/secrets/proxmox", "1.0.0");
     assert!(is_gzip(&before.get(&rival_signed)), "served while allowed");
     drop(before);
 
@@ -250,26 +253,42 @@ fn every_path_to_a_github_archive_checks_allowed_owners_and_pinned_commits() {
 #[test]
 fn files_origin_archives_need_a_signature_or_credentials_and_github_ones_are_not_there() {
     let state = tempfile::tempdir().expect("state");
-    let wharf = WharfHost::start(
-        &wharf_manifest(),
-        state.path(),
-        &[("api_tokens", TOKEN), ("url_signing_key", SIGNING_KEY)],
-    );
+    let wharf = WharfHost::start(&wharf_manifest(), state.path(), &server_variables());
+    check_files_origin_archives(wharf.address);
+}
+
+#[test]
+#[ignore = "needs real Spin: WHARF_SPIN=../shared/tools/spin cargo test --release -p end-to-end --test hostile -- --ignored"]
+fn files_origin_archives_hold_their_boundaries_under_real_spin() {
+    let state = tempfile::tempdir().expect("state");
+    let spin = SpinUp::start(&wharf_manifest(), state.path(), &server_variables());
+    check_files_origin_archives(spin.address);
+}
+
+fn check_files_origin_archives(address: SocketAddr) {
+    let get = |path: &str, headers: &[(&str, &[u8])]| {
+        end_to_end::request(address, "GET", path, headers, b"")
+    };
     let bearer = bearer();
     let with_token = [("Authorization", bearer.as_bytes())];
     let path = "/archive/files/wharf/hello/null/1.0.0.tar.gz";
-    assert!(is_gzip(&wharf.get_with(path, &with_token)));
-    assert_eq!(wharf.get(path).status, 403);
+    assert!(is_gzip(&get(path, &with_token)));
+    assert_eq!(get(path, &[]).status, 403);
     // The signature covers the decoded path: an encoding of the same path still verifies, a
     // different path does not.
-    let signed = signed_archive_url(&wharf, "wharf/hello/null", "1.0.0");
+    let signed = signed_archive_url(address, "wharf/hello/null", "1.0.0");
     let query = signed.split_once('?').expect("query").1;
     let encoded = format!("/archive/files/wharf/%68ello/null/1%2E0.0.tar.gz?{query}");
-    let fetched = wharf.get(&encoded);
+    let fetched = get(&encoded, &[]);
     assert!(is_gzip(&fetched), "{}", described(&fetched));
+    let other = get(
+        &format!("/archive/files/wharf/hello/null/1.0.1.tar.gz?{query}"),
+        &[],
+    );
+    assert_eq!(other.status, 403, "{}", described(&other));
     // With `allowed_owners` empty (the default), no GitHub archive exists, credentials or not.
     let github = format!("/archive/github/wharf/hello/{}.tar.gz", sha(1));
-    let refused = wharf.get_with(&github, &with_token);
+    let refused = get(&github, &with_token);
     assert_eq!(refused.status, 404, "{}", described(&refused));
 }
 

@@ -100,6 +100,49 @@ impl AptClient {
             .expect("run apt-cache show")
     }
 
+    /// `apt-get install` for real: dpkg unpacks into this client's private root (`--root`), so
+    /// the test needs no container and touches nothing of the machine's.
+    pub fn install(&self, package: &str) -> Output {
+        let root = self.root.path().display();
+        self.command("apt-get")
+            .args(["install", "-y", "--no-install-recommends"])
+            .arg("-o")
+            .arg(format!("DPkg::Options::=--root={root}"))
+            .args(["-o", "DPkg::Options::=--force-not-root", package])
+            .output()
+            .expect("run apt-get install")
+    }
+
+    /// The version dpkg recorded as installed in this client's root.
+    pub fn installed_version(&self, package: &str) -> Option<String> {
+        let output = Command::new("dpkg-query")
+            .arg(format!(
+                "--admindir={}",
+                self.root.path().join("var/lib/dpkg").display()
+            ))
+            .args(["-W", "-f", "${Status}|${Version}", package])
+            .output()
+            .expect("run dpkg-query");
+        String::from_utf8_lossy(&output.stdout)
+            .strip_prefix("install ok installed|")
+            .map(str::to_owned)
+    }
+
+    /// The `.deb` apt fetched for `package` into its archive cache.
+    pub fn cached_archive(&self, package: &str) -> Option<PathBuf> {
+        let archives = self.root.path().join("var/cache/apt/archives");
+        std::fs::read_dir(archives)
+            .ok()?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .find(|path| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| {
+                        name.starts_with(&format!("{package}_")) && name.ends_with(".deb")
+                    })
+            })
+    }
+
     /// The candidate version apt would install.
     pub fn candidate(&self, package: &str) -> Option<String> {
         let output = self

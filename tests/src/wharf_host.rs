@@ -84,18 +84,7 @@ impl WharfHost {
             .stderr(Stdio::piped())
             // Its own process group, so stopping it stops Spin's trigger process too.
             .process_group(0);
-        for (name, _) in std::env::vars() {
-            if name.starts_with("SPIN_VARIABLE_") {
-                command.env_remove(name);
-            }
-        }
-        for (name, value) in variables {
-            crate::secrets::remember_variable(name, value);
-            command.env(
-                format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
-                value,
-            );
-        }
+        set_spin_variables(&mut command, variables);
         let mut child = command
             .spawn()
             .unwrap_or_else(|error| panic!("start {}: {error}", runner.name()));
@@ -164,6 +153,12 @@ impl WharfHost {
         body: &[u8],
     ) -> HttpResponse {
         request(self.address, method, path, headers, body)
+    }
+
+    /// The server's process id (to read its resident memory; under Spin, the parent of the
+    /// process that serves).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
     }
 
     /// Everything the server wrote to stderr so far (component output, and wharf-host's
@@ -243,6 +238,23 @@ impl Drop for WharfHost {
                 leaked.len()
             );
         }
+    }
+}
+
+/// Gives `command` exactly these `SPIN_VARIABLE_*` settings (names without the prefix), none
+/// from the caller's environment, and remembers the secret ones for the log check.
+pub fn set_spin_variables(command: &mut Command, variables: &[(&str, &str)]) {
+    for (name, _) in std::env::vars() {
+        if name.starts_with("SPIN_VARIABLE_") {
+            command.env_remove(name);
+        }
+    }
+    for (name, value) in variables {
+        crate::secrets::remember_variable(name, value);
+        command.env(
+            format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
+            value,
+        );
     }
 }
 

@@ -1,4 +1,5 @@
-use component_http::{owner_is_allowed, plain_text};
+use component_http::plain_text;
+use github_access::owner_is_allowed;
 use github_access::github::{GitRef, Repository};
 use spin_sdk::http::Response;
 use spin_sdk::key_value::Store;

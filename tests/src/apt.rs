@@ -11,6 +11,24 @@ pub struct AptClient {
 
 impl AptClient {
     pub fn new(registry: SocketAddr, public_key: &[u8], user: &str, password: &str) -> Self {
+        Self::for_uri(
+            &format!("http://{registry}"),
+            None,
+            public_key,
+            user,
+            password,
+        )
+    }
+
+    /// A client of the repository at `base_uri` (`http://…` or `https://…`, no trailing slash),
+    /// trusting `authority` (a PEM CA certificate) for https when given.
+    pub fn for_uri(
+        base_uri: &str,
+        authority: Option<&Path>,
+        public_key: &[u8],
+        user: &str,
+        password: &str,
+    ) -> Self {
         let root = tempfile::tempdir().expect("apt root");
         let base = root.path();
         for directory in [
@@ -33,15 +51,18 @@ impl AptClient {
         std::fs::write(
             base.join("apt.conf"),
             format!(
-                "Dir \"{root}/\";\nDir::State \"{root}/var/lib/apt/\";\nDir::State::status \"{root}/var/lib/dpkg/status\";\nDir::Cache \"{root}/var/cache/apt/\";\nDir::Etc \"{root}/etc/apt/\";\nDir::Log \"{root}/var/log/apt/\";\nAPT::Architecture \"amd64\";\nAPT::Architectures {{ \"amd64\"; }};\nAcquire::Languages \"none\";\nAcquire::Retries \"0\";\nAPT::Sandbox::User \"{user_name}\";\n",
-                root = base.display()
+                "Dir \"{root}/\";\nDir::State \"{root}/var/lib/apt/\";\nDir::State::status \"{root}/var/lib/dpkg/status\";\nDir::Cache \"{root}/var/cache/apt/\";\nDir::Etc \"{root}/etc/apt/\";\nDir::Log \"{root}/var/log/apt/\";\nAPT::Architecture \"amd64\";\nAPT::Architectures {{ \"amd64\"; }};\nAcquire::Languages \"none\";\nAcquire::Retries \"0\";\nAPT::Sandbox::User \"{user_name}\";\n{trust}",
+                root = base.display(),
+                trust = authority
+                    .map(|ca| format!("Acquire::https::CaInfo \"{}\";\n", ca.display()))
+                    .unwrap_or_default(),
             ),
         )
         .expect("apt.conf");
         std::fs::write(
             base.join("etc/apt/sources.list.d/wharf.sources"),
             format!(
-                "Types: deb\nURIs: http://{registry}/\nSuites: stable\nComponents: main\nSigned-By: {}\n",
+                "Types: deb\nURIs: {base_uri}/\nSuites: stable\nComponents: main\nSigned-By: {}\n",
                 base.join("etc/apt/wharf.asc").display()
             ),
         )
@@ -49,7 +70,7 @@ impl AptClient {
         let auth = base.join("etc/apt/auth.conf.d/wharf.conf");
         std::fs::write(
             &auth,
-            format!("machine http://{registry}\nlogin {user}\npassword {password}\n"),
+            format!("machine {base_uri}\nlogin {user}\npassword {password}\n"),
         )
         .expect("auth.conf");
         use std::os::unix::fs::PermissionsExt;

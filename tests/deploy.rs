@@ -561,13 +561,28 @@ fn the_systemd_units_serve_https_to_apt_as_an_unprivileged_user_writing_only_the
 }
 
 #[test]
-fn caddy_with_tls_internal_in_front_of_wharf_serves_terraform_and_apt() {
+fn caddy_with_tls_internal_in_front_of_wharf_host_behind_proxy_serves_terraform_and_apt() {
     let caddy = required_tool("caddy", "caddy");
-    let state = tempfile::tempdir().expect("state");
-    let wharf = WharfHost::start(
-        &end_to_end::wharf_host::wharf_manifest(),
-        state.path(),
-        &variables(),
+    // wharf-host.service with the behind-proxy drop-in: plain HTTP on loopback, no certificate.
+    let bundle = unpacked_bundle();
+    let (etc, _certificates) = etc_wharf();
+    std::fs::remove_dir_all(etc.path().join("tls")).expect("no certificate behind the proxy");
+    let sandbox = ServiceSandbox::new();
+    let unit = ServiceUnit::read(&homelab("wharf-host.service"))
+        .with_drop_in(&homelab("behind-proxy.conf"));
+    let wharf = start_unit(
+        &unit,
+        &sandbox,
+        ("/usr/local/bin/wharf-host", &workspace_binary("wharf-host")),
+        &bundle.application,
+        etc.path(),
+        Runner::WharfHost,
+    )
+    .unwrap_or_else(|failure| panic!("wharf-host.service with behind-proxy.conf: {failure}"));
+    let plain = wharf.get("/health");
+    assert_eq!(
+        plain.status, 200,
+        "wharf serves plain HTTP behind the proxy"
     );
 
     let home = tempfile::tempdir().expect("caddy home");

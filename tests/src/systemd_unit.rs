@@ -3,8 +3,9 @@
 //! none): the environment from `Environment=` and `EnvironmentFile=`, the directories
 //! `StateDirectory=`/`CacheDirectory=`/`LogsDirectory=`/`LoadCredential=`/`PrivateTmp=` provide
 //! (and nothing else writable), the `%S`/`%C`/`%L`/`%d` specifiers and `$VAR`/`${VAR}` expanded, and, for
-//! `DynamicUser=yes`, an unprivileged user (uid/gid 65534) with no capabilities. What this
-//! cannot show (seccomp filters, mount namespaces) `systemd-analyze verify` and `security` check.
+//! `DynamicUser=yes`, an unprivileged user (uid/gid 65534) with no capabilities. What only
+//! systemd itself does (the seccomp filter, mount namespaces) is not run here; `systemd-analyze
+//! verify` and `security` read those settings.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;

@@ -78,7 +78,20 @@ impl WharfHost {
             .arg(manifest)
             .arg("--state-dir")
             .arg(state_dir)
-            .args(extra_arguments)
+            .args(extra_arguments);
+        Self::serve(command, runner, variables)
+    }
+
+    /// Runs `command`, an `up` of `runner` with all its arguments (listening on a free port,
+    /// which it prints as "Serving http(s)://ADDRESS"), with exactly these `SPIN_VARIABLE_*`
+    /// settings, and waits until it serves. For tests that start the application some other
+    /// way than from a manifest path: an OCI reference, a bundle, a systemd unit's command line.
+    pub fn serve(
+        mut command: Command,
+        runner: Runner,
+        variables: &[(&str, &str)],
+    ) -> Result<Self, String> {
+        command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -1,6 +1,6 @@
 use component_http::plain_text;
-use github_access::owner_is_allowed;
 use github_access::github::{GitRef, Repository};
+use github_access::owner_is_allowed;
 use spin_sdk::http::Response;
 use spin_sdk::key_value::Store;
 use terraform_registry::{pinned_commit_key, ModuleAddress};

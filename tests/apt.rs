@@ -159,16 +159,16 @@ fn metadata_revalidates_and_packages_resume() {
         Some(whole.body.len().to_string().as_str())
     );
     assert_eq!(wharf.get(package).status, 401, "packages need credentials");
+    let traversal = wharf.get_with("/pool/main/../../etc/passwd", &auth);
+    assert_eq!(traversal.status, 400, "{}", traversal.text());
     assert_eq!(
-        wharf.get_with("/pool/main/../../etc/passwd", &auth).status,
-        404
+        traversal.text(),
+        "the request path has a '.' or '..' segment\n"
     );
 }
 
-#[test]
-fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases() {
-    let publisher = AptPublisher::new("acme/tools", GITHUB_TOKEN);
-    let work = publisher.work.path();
+/// `acme/tools`, private, readable with `GITHUB_TOKEN`.
+fn github_with_tools_repository() -> FakeGitHub {
     let github = FakeGitHub::start();
     github.add_repository(
         "acme/tools",
@@ -178,16 +178,17 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
         },
     );
     github.add_token(GITHUB_TOKEN);
-    let first = build_deb(work, "acme-tool", "1.0.0", "amd64", 200_000);
-    github.add_release("acme/tools", release_with(1, "v1.0.0", &first));
-    publisher.publish(&github, &"a".repeat(40));
+    github
+}
 
-    let state = tempfile::tempdir().expect("state");
+/// wharf serving the APT metadata on the `apt-metadata` branch of `acme/tools` and the packages
+/// attached to its releases.
+fn github_apt_wharf(github: &FakeGitHub, state: &Path) -> WharfHost {
     let api_url = github.api_url();
     let downloads = github.downloads_url();
-    let wharf = WharfHost::start(
+    WharfHost::start(
         &wharf_manifest(),
-        state.path(),
+        state,
         &[
             ("origin", "github"),
             ("github_api_url", &api_url),
@@ -200,10 +201,28 @@ fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases()
             ("basic_password", PASSWORD),
             ("url_signing_key", SIGNING_KEY),
         ],
-    );
+    )
+}
+
+/// An apt client that trusts the key wharf publishes (public) and logs in as `USER`.
+fn apt_client(wharf: &WharfHost) -> AptClient {
     let public_key = wharf.get("/public.key");
     assert_eq!(public_key.status, 200, "{}", public_key.text());
-    let apt = AptClient::new(wharf.address, &public_key.body, USER, PASSWORD);
+    AptClient::new(wharf.address, &public_key.body, USER, PASSWORD)
+}
+
+#[test]
+fn apt_installs_release_assets_through_the_github_origin_and_sees_new_releases() {
+    let publisher = AptPublisher::new("acme/tools", GITHUB_TOKEN);
+    let work = publisher.work.path();
+    let github = github_with_tools_repository();
+    let first = build_deb(work, "acme-tool", "1.0.0", "amd64", 200_000);
+    github.add_release("acme/tools", release_with(1, "v1.0.0", &first));
+    publisher.publish(&github, &"a".repeat(40));
+
+    let state = tempfile::tempdir().expect("state");
+    let wharf = github_apt_wharf(&github, state.path());
+    let apt = apt_client(&wharf);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     assert_eq!(apt.candidate("acme-tool").as_deref(), Some("1.0.0"));
@@ -1086,5 +1105,150 @@ fn one_version_in_several_github_releases_is_listed_once_and_installs() {
             .header("last-modified")
             .map(|date| date.replace("GMT", "UTC")),
         Some(release_field(&index, "Date"))
+    );
+}
+
+/// A package whose version apt percent-encodes in URLs: `~` (a prerelease), an epoch, `+`.
+struct UnusualPackage {
+    name: &'static str,
+    version: &'static str,
+    deb: std::path::PathBuf,
+}
+
+/// `pkg 1.0~rc1-1`, `libfoo++1 1:2.3+dfsg-1` (named as dpkg-name names it, without the epoch)
+/// and `backport-tool 2:0.9~bpo12+1` (with the epoch's colon in its file name).
+fn unusual_packages(directory: &Path, with_colon_in_file_name: bool) -> Vec<UnusualPackage> {
+    let mut packages = vec![
+        ("pkg", "1.0~rc1-1", "amd64", "pkg_1.0~rc1-1_amd64.deb"),
+        (
+            "libfoo++1",
+            "1:2.3+dfsg-1",
+            "all",
+            "libfoo++1_2.3+dfsg-1_all.deb",
+        ),
+    ];
+    if with_colon_in_file_name {
+        packages.push((
+            "backport-tool",
+            "2:0.9~bpo12+1",
+            "amd64",
+            "backport-tool_2:0.9~bpo12+1_amd64.deb",
+        ));
+    }
+    packages
+        .into_iter()
+        .map(|(name, version, architecture, file_name)| {
+            let built = build_deb(directory, name, version, architecture, 5_000);
+            let deb = directory.join(file_name);
+            std::fs::rename(&built, &deb).expect("name the package file");
+            UnusualPackage { name, version, deb }
+        })
+        .collect()
+}
+
+/// apt finds each package at its exact version, installs it (dpkg records the version, epoch
+/// included), and fetched exactly the published bytes; and it did send `~` and `+` encoded.
+fn install_and_check(wharf: &WharfHost, apt: &AptClient, packages: &[UnusualPackage]) {
+    let update = apt.update();
+    assert!(update.status.success(), "{}", describe(&update));
+    assert!(
+        !String::from_utf8_lossy(&update.stderr).contains("W:"),
+        "{}",
+        describe(&update)
+    );
+    for package in packages {
+        assert_eq!(
+            apt.candidate(package.name).as_deref(),
+            Some(package.version),
+            "{}",
+            package.name
+        );
+        let install = apt.install(package.name);
+        assert!(
+            install.status.success(),
+            "{}: {}",
+            package.name,
+            describe(&install)
+        );
+        assert_eq!(
+            apt.installed_version(package.name).as_deref(),
+            Some(package.version)
+        );
+        let cached = apt.cached_archive(package.name).expect("apt kept the .deb");
+        assert_eq!(
+            sha256_of(&cached),
+            sha256_of(&package.deb),
+            "{}",
+            package.name
+        );
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    if let Some(request_log) = wharf.request_log() {
+        let requests = request_log.join("\n").to_ascii_lowercase();
+        assert!(requests.contains("%7e"), "apt encodes '~':\n{requests}");
+        assert!(requests.contains("%2b"), "apt encodes '+':\n{requests}");
+    }
+}
+
+#[test]
+fn apt_installs_versions_with_tilde_epoch_and_plus_from_the_files_origin() {
+    let work = tempfile::tempdir().expect("work");
+    let key = keygen(work.path());
+    let debs = work.path().join("debs");
+    std::fs::create_dir(&debs).expect("debs");
+    let packages = unusual_packages(&debs, true);
+    let registry = work.path().join("registry");
+    let indexed = wharf_cli(
+        &[
+            "apt",
+            "index",
+            "--output",
+            registry.join("apt").to_str().expect("utf-8"),
+            "--from-dir",
+            debs.to_str().expect("utf-8"),
+            "--signing-key",
+            key.to_str().expect("utf-8"),
+        ],
+        &[],
+    );
+    assert!(indexed.status.success(), "{}", describe(&indexed));
+
+    let state = tempfile::tempdir().expect("state");
+    let wharf = WharfHost::start(
+        &manifest_serving(&registry, work.path()),
+        state.path(),
+        &[
+            ("basic_user", USER),
+            ("basic_password", PASSWORD),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let apt = apt_client(&wharf);
+    install_and_check(&wharf, &apt, &packages);
+}
+
+#[test]
+fn apt_installs_versions_with_tilde_epoch_and_plus_from_github_releases() {
+    let publisher = AptPublisher::new("acme/tools", GITHUB_TOKEN);
+    let github = github_with_tools_repository();
+    let packages = unusual_packages(publisher.work.path(), false);
+    // Git tags cannot hold '~' (git check-ref-format), but '+' they can.
+    github.add_release("acme/tools", release_with(1, "v1.0-rc1", &packages[0].deb));
+    github.add_release(
+        "acme/tools",
+        release_with(2, "v2.3+dfsg-1", &packages[1].deb),
+    );
+    publisher.publish(&github, &"c".repeat(40));
+
+    let state = tempfile::tempdir().expect("state");
+    let wharf = github_apt_wharf(&github, state.path());
+    let apt = apt_client(&wharf);
+    install_and_check(&wharf, &apt, &packages);
+    assert!(
+        github
+            .calls()
+            .iter()
+            .any(|call| call.path == "/repos/acme/tools/releases/tags/v2.3+dfsg-1"),
+        "the tag with '+' was looked up by its name"
     );
 }

@@ -333,7 +333,23 @@ fn every_page_is_also_json() {
         &[("Authorization", &basic_header())],
         b"x",
     );
-    assert_eq!(upload.status, 405, "{}", upload.text());
+    assert_eq!(upload.status, 413, "{}", upload.text());
+    let post = wharf.send(
+        "POST",
+        "/catalogue/modules",
+        &[("Authorization", &basic_header())],
+        b"",
+    );
+    assert_eq!(post.status, 405, "{}", post.text());
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
+    let head = wharf.send(
+        "HEAD",
+        "/catalogue/modules",
+        &[("Authorization", &basic_header())],
+        b"",
+    );
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
 }
 
 /// A registry directory whose module README and `.tf` descriptions and whose package

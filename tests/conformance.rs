@@ -57,21 +57,9 @@ const VARIABLE_COVERAGE: &[(&str, &str, &str)] = &[
         "tests/terraform.rs",
         "module_repository_template_maps_modules_to_other_repository_names",
     ),
-    (
-        "apt_repo",
-        "tests/apt.rs",
-        "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases",
-    ),
-    (
-        "apt_branch",
-        "tests/apt.rs",
-        "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases",
-    ),
-    (
-        "github_asset_host",
-        "tests/apt.rs",
-        "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases",
-    ),
+    ("apt_repo", "tests/apt.rs", "github_apt_wharf"),
+    ("apt_branch", "tests/apt.rs", "github_apt_wharf"),
+    ("github_asset_host", "tests/apt.rs", "github_apt_wharf"),
     (
         "stale_if_error",
         "tests/outage.rs",

@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use end_to_end::wharf_host::wharf_manifest;
-use end_to_end::WharfHost;
+use end_to_end::{HttpResponse, WharfHost};
 
 const USER: &str = "fleet";
 const PASSWORD: &str = "correct horse battery staple";
@@ -169,6 +169,24 @@ fn password_with_colon_is_accepted() {
     assert_eq!(response.status, 200, "{}", response.text());
 }
 
+/// A 503 from the verifier: what kind of thing failed for the client (with `Retry-After`, so
+/// apt retries), the reason only in the log.
+fn assert_misconfigured(wharf: &WharfHost, response: &HttpResponse, reason_in_log: &str) {
+    assert_eq!(response.status, 503, "{}", response.text());
+    assert_eq!(
+        response.text().trim(),
+        "authentication is misconfigured on this server; its operator finds the reason in the server log"
+    );
+    assert_eq!(response.header("retry-after"), Some("60"));
+    // The log thread may lag the response by a moment.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = wharf.log().join("\n");
+    assert!(
+        log.contains("authentication unavailable: ") && log.contains(reason_in_log),
+        "the log says why ({reason_in_log}):\n{log}"
+    );
+}
+
 #[test]
 fn without_any_configured_credentials_protected_routes_fail_closed() {
     let state = tempfile::tempdir().expect("state dir");
@@ -182,11 +200,10 @@ fn without_any_configured_credentials_protected_routes_fail_closed() {
         "/dists/stable/InRelease",
         &[("Authorization", &basic("admin", "admin"))],
     );
-    assert_eq!(response.status, 503, "{}", response.text());
-    assert!(
-        response.text().contains("basic_user"),
-        "{}",
-        response.text()
+    assert_misconfigured(
+        &wharf,
+        &response,
+        "no credentials are configured: set basic_user and basic_password",
     );
     assert_eq!(
         wharf.get("/health").status,
@@ -207,12 +224,43 @@ fn a_half_configured_basic_account_is_reported_not_ignored() {
         "/dists/stable/InRelease",
         &[("Authorization", &basic(USER, ""))],
     );
-    assert_eq!(response.status, 503, "{}", response.text());
-    assert!(
-        response.text().contains("basic_password"),
-        "{}",
-        response.text()
+    assert_misconfigured(
+        &wharf,
+        &response,
+        "basic_password is empty but basic_user is set",
     );
+}
+
+#[test]
+fn a_basic_password_shorter_than_16_characters_fails_closed() {
+    let state = tempfile::tempdir().expect("state dir");
+    let short = "only-15-chars-x";
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("basic_user", USER),
+            ("basic_password", short),
+            ("api_tokens", TOKEN),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let response = wharf.get_with(
+        "/dists/stable/InRelease",
+        &[("Authorization", &basic(USER, short))],
+    );
+    assert_misconfigured(
+        &wharf,
+        &response,
+        "basic_password is shorter than 16 characters",
+    );
+    assert!(!response.text().contains("basic_password"));
+    // Bearer has its own, valid, setting and still works.
+    let response = wharf.get_with(
+        "/dists/stable/InRelease",
+        &[("Authorization", &bearer(TOKEN))],
+    );
+    assert_eq!(response.status, 200, "{}", response.text());
 }
 
 #[test]

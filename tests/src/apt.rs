@@ -9,10 +9,30 @@ pub struct AptClient {
     pub root: tempfile::TempDir,
 }
 
+/// Where an apt client finds the repository, and what it trusts and runs as.
+pub struct AptSource<'a> {
+    /// `http://…` or `https://…`, no trailing slash.
+    pub base_uri: String,
+    /// A PEM CA certificate apt trusts for https.
+    pub authority: Option<&'a Path>,
+    /// `APT::Architecture`, e.g. `amd64` or `arm64`.
+    pub architecture: &'a str,
+}
+
+impl AptSource<'_> {
+    pub fn http(registry: SocketAddr) -> Self {
+        AptSource {
+            base_uri: format!("http://{registry}"),
+            authority: None,
+            architecture: "amd64",
+        }
+    }
+}
+
 impl AptClient {
-    /// An amd64 client.
+    /// An amd64 client of wharf over plain HTTP.
     pub fn new(registry: SocketAddr, public_key: &[u8], user: &str, password: &str) -> Self {
-        Self::for_architecture(registry, public_key, user, password, "amd64")
+        Self::of(AptSource::http(registry), public_key, user, password)
     }
 
     /// A client of another architecture (`APT::Architecture`), e.g. `arm64`.
@@ -23,6 +43,38 @@ impl AptClient {
         password: &str,
         architecture: &str,
     ) -> Self {
+        let source = AptSource {
+            architecture,
+            ..AptSource::http(registry)
+        };
+        Self::of(source, public_key, user, password)
+    }
+
+    /// A client of the repository at `base_uri` (`http://…` or `https://…`, no trailing slash),
+    /// trusting `authority` (a PEM CA certificate) for https when given.
+    pub fn for_uri(
+        base_uri: &str,
+        authority: Option<&Path>,
+        public_key: &[u8],
+        user: &str,
+        password: &str,
+    ) -> Self {
+        let source = AptSource {
+            base_uri: base_uri.to_owned(),
+            authority,
+            architecture: "amd64",
+        };
+        Self::of(source, public_key, user, password)
+    }
+
+    /// A client of `source`, trusting `public_key` (`Signed-By`) and logging in with Basic
+    /// credentials from `auth.conf.d`.
+    pub fn of(source: AptSource<'_>, public_key: &[u8], user: &str, password: &str) -> Self {
+        let AptSource {
+            base_uri,
+            authority,
+            architecture,
+        } = source;
         let root = tempfile::tempdir().expect("apt root");
         let base = root.path();
         for directory in [
@@ -45,15 +97,18 @@ impl AptClient {
         std::fs::write(
             base.join("apt.conf"),
             format!(
-                "Dir \"{root}/\";\nDir::State \"{root}/var/lib/apt/\";\nDir::State::status \"{root}/var/lib/dpkg/status\";\nDir::Cache \"{root}/var/cache/apt/\";\nDir::Etc \"{root}/etc/apt/\";\nDir::Log \"{root}/var/log/apt/\";\nAPT::Architecture \"{architecture}\";\nAPT::Architectures {{ \"{architecture}\"; }};\nAcquire::Languages \"none\";\nAcquire::Retries \"0\";\nAPT::Sandbox::User \"{user_name}\";\n",
-                root = base.display()
+                "Dir \"{root}/\";\nDir::State \"{root}/var/lib/apt/\";\nDir::State::status \"{root}/var/lib/dpkg/status\";\nDir::Cache \"{root}/var/cache/apt/\";\nDir::Etc \"{root}/etc/apt/\";\nDir::Log \"{root}/var/log/apt/\";\nAPT::Architecture \"{architecture}\";\nAPT::Architectures {{ \"{architecture}\"; }};\nAcquire::Languages \"none\";\nAcquire::Retries \"0\";\nAPT::Sandbox::User \"{user_name}\";\n{trust}",
+                root = base.display(),
+                trust = authority
+                    .map(|ca| format!("Acquire::https::CaInfo \"{}\";\n", ca.display()))
+                    .unwrap_or_default(),
             ),
         )
         .expect("apt.conf");
         std::fs::write(
             base.join("etc/apt/sources.list.d/wharf.sources"),
             format!(
-                "Types: deb\nURIs: http://{registry}/\nSuites: stable\nComponents: main\nSigned-By: {}\n",
+                "Types: deb\nURIs: {base_uri}/\nSuites: stable\nComponents: main\nSigned-By: {}\n",
                 base.join("etc/apt/wharf.asc").display()
             ),
         )
@@ -61,7 +116,7 @@ impl AptClient {
         let auth = base.join("etc/apt/auth.conf.d/wharf.conf");
         std::fs::write(
             &auth,
-            format!("machine http://{registry}\nlogin {user}\npassword {password}\n"),
+            format!("machine {base_uri}\nlogin {user}\npassword {password}\n"),
         )
         .expect("auth.conf");
         use std::os::unix::fs::PermissionsExt;
@@ -98,6 +153,49 @@ impl AptClient {
             .args(["show", package])
             .output()
             .expect("run apt-cache show")
+    }
+
+    /// `apt-get install` for real: dpkg unpacks into this client's private root (`--root`), so
+    /// the test needs no container and touches nothing of the machine's.
+    pub fn install(&self, package: &str) -> Output {
+        let root = self.root.path().display();
+        self.command("apt-get")
+            .args(["install", "-y", "--no-install-recommends"])
+            .arg("-o")
+            .arg(format!("DPkg::Options::=--root={root}"))
+            .args(["-o", "DPkg::Options::=--force-not-root", package])
+            .output()
+            .expect("run apt-get install")
+    }
+
+    /// The version dpkg recorded as installed in this client's root.
+    pub fn installed_version(&self, package: &str) -> Option<String> {
+        let output = Command::new("dpkg-query")
+            .arg(format!(
+                "--admindir={}",
+                self.root.path().join("var/lib/dpkg").display()
+            ))
+            .args(["-W", "-f", "${Status}|${Version}", package])
+            .output()
+            .expect("run dpkg-query");
+        String::from_utf8_lossy(&output.stdout)
+            .strip_prefix("install ok installed|")
+            .map(str::to_owned)
+    }
+
+    /// The `.deb` apt fetched for `package` into its archive cache.
+    pub fn cached_archive(&self, package: &str) -> Option<PathBuf> {
+        let archives = self.root.path().join("var/cache/apt/archives");
+        std::fs::read_dir(archives)
+            .ok()?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .find(|path| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| {
+                        name.starts_with(&format!("{package}_")) && name.ends_with(".deb")
+                    })
+            })
     }
 
     /// The candidate version apt would install.

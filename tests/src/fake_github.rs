@@ -376,6 +376,9 @@ impl FakeGitHub {
         let mut body = vec![0; length];
         let _ = reader.read_exact(&mut body);
         let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+        // GitHub routes on the decoded path: `releases/tags/v2.3%2Bdfsg-1` is tag `v2.3+dfsg-1`.
+        let path = percent_decoded(path);
+        let path = path.as_str();
         let authorization = headers.get("authorization").cloned();
         let if_none_match = headers.get("if-none-match").cloned();
         let call = self.record(Call {
@@ -974,6 +977,32 @@ fn directory_json(files: &HashMap<String, Vec<u8>>, path: &str) -> Option<String
         .map(|(name, kind)| serde_json::json!({ "name": name, "path": format!("{prefix}{name}"), "type": kind }))
         .collect();
     Some(serde_json::Value::Array(listed).to_string())
+}
+
+/// `%XX` escapes resolved (invalid ones kept as they are).
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = (bytes[index] == b'%')
+            .then(|| bytes.get(index + 1..index + 3))
+            .flatten()
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            None => {
+                decoded.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 /// A non-cryptographic content hash for fake ETags.

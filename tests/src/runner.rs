@@ -58,3 +58,54 @@ impl Runner {
         command
     }
 }
+
+/// Every Spin binary to run the deploy checks with: `WHARF_SPIN_BINARIES` (colon-separated,
+/// what `make test` found), else found as `make test` finds them: `SPIN`, then `spin` on
+/// `PATH`, then `../shared/tools/spin` and `spin-3.6` beside the repository. Empty when there
+/// is none; callers say so loudly (`say_loudly`).
+pub fn spin_binaries() -> Vec<PathBuf> {
+    if let Ok(listed) = std::env::var("WHARF_SPIN_BINARIES") {
+        if !listed.is_empty() {
+            return listed
+                .split(':')
+                .filter(|entry| !entry.is_empty())
+                .map(PathBuf::from)
+                .inspect(|binary| {
+                    assert!(
+                        binary.is_file(),
+                        "WHARF_SPIN_BINARIES names {}, which is not a file",
+                        binary.display()
+                    )
+                })
+                .collect();
+        }
+    }
+    if let Some(binary) = std::env::var_os("SPIN").filter(|value| !value.is_empty()) {
+        return vec![PathBuf::from(binary)];
+    }
+    if let Some(binary) = find_on_path("spin") {
+        return vec![binary];
+    }
+    let shared = crate::paths::repository_root().join("../shared/tools");
+    ["spin", "spin-3.6"]
+        .iter()
+        .map(|name| shared.join(name))
+        .filter(|binary| binary.is_file())
+        .collect()
+}
+
+/// `name` as the shell would find it on `PATH`.
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|directory| directory.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// A line that reaches the terminal even from a passing test (cargo's test harness captures
+/// `println!`/`eprintln!` but not writes to the stderr handle itself): for checks that could
+/// not run here and must not pass silently.
+pub fn say_loudly(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "\n==== NOT CHECKED: {message}\n");
+}

@@ -3,14 +3,14 @@
 
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::http_client::{request, HttpResponse};
+use crate::http_client::{request, request_from, HttpResponse};
 use crate::runner::Runner;
 use crate::test_ca::TestCertificates;
 
@@ -78,24 +78,26 @@ impl WharfHost {
             .arg(manifest)
             .arg("--state-dir")
             .arg(state_dir)
-            .args(extra_arguments)
+            .args(extra_arguments);
+        Self::serve(command, runner, variables)
+    }
+
+    /// Runs `command`, an `up` of `runner` with all its arguments (listening on a free port,
+    /// which it prints as "Serving http(s)://ADDRESS"), with exactly these `SPIN_VARIABLE_*`
+    /// settings, and waits until it serves. For tests that start the application some other
+    /// way than from a manifest path: an OCI reference, a bundle, a systemd unit's command line.
+    pub fn serve(
+        mut command: Command,
+        runner: Runner,
+        variables: &[(&str, &str)],
+    ) -> Result<Self, String> {
+        command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             // Its own process group, so stopping it stops Spin's trigger process too.
             .process_group(0);
-        for (name, _) in std::env::vars() {
-            if name.starts_with("SPIN_VARIABLE_") {
-                command.env_remove(name);
-            }
-        }
-        for (name, value) in variables {
-            crate::secrets::remember_variable(name, value);
-            command.env(
-                format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
-                value,
-            );
-        }
+        set_spin_variables(&mut command, variables);
         let mut child = command
             .spawn()
             .unwrap_or_else(|error| panic!("start {}: {error}", runner.name()));
@@ -151,6 +153,11 @@ impl WharfHost {
         request(self.address, "GET", path, headers, b"")
     }
 
+    /// A GET from another client: the loopback address `source` (see `request_from`).
+    pub fn get_from(&self, source: IpAddr, path: &str, headers: &[(&str, &[u8])]) -> HttpResponse {
+        request_from(source, self.address, "GET", path, headers, b"")
+    }
+
     pub fn send(
         &self,
         method: &str,
@@ -159,6 +166,12 @@ impl WharfHost {
         body: &[u8],
     ) -> HttpResponse {
         request(self.address, method, path, headers, body)
+    }
+
+    /// The server's process id (to read its resident memory; under Spin, the parent of the
+    /// process that serves).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
     }
 
     /// Everything the server wrote to stderr so far (component output, and wharf-host's
@@ -238,6 +251,23 @@ impl Drop for WharfHost {
                 leaked.len()
             );
         }
+    }
+}
+
+/// Gives `command` exactly these `SPIN_VARIABLE_*` settings (names without the prefix), none
+/// from the caller's environment, and remembers the secret ones for the log check.
+pub fn set_spin_variables(command: &mut Command, variables: &[(&str, &str)]) {
+    for (name, _) in std::env::vars() {
+        if name.starts_with("SPIN_VARIABLE_") {
+            command.env_remove(name);
+        }
+    }
+    for (name, value) in variables {
+        crate::secrets::remember_variable(name, value);
+        command.env(
+            format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()),
+            value,
+        );
     }
 }
 

@@ -10,42 +10,34 @@ mod package_catalogue;
 mod pages;
 mod view;
 
-use component_http::{plain_text, require_identity};
-use spin_sdk::http::{IntoResponse, Method, Request, Response};
+use component_http::{
+    plain_text, require_identity, respond_without_body, ReceivedRequest, GET_OR_HEAD,
+};
+use spin_sdk::http::{IncomingRequest, Method, Response};
 use spin_sdk::http_component;
 
 use view::View;
 
 #[http_component]
-fn handle(request: Request) -> impl IntoResponse {
-    let head_only = match request.method() {
-        Method::Get => false,
-        Method::Head => true,
-        _ => {
-            let mut refused = plain_text(405, "use GET or HEAD");
-            refused.set_header("allow", "GET, HEAD");
-            return refused;
-        }
-    };
-    if !request.body().is_empty() {
-        return plain_text(413, "this endpoint takes no request body");
-    }
-    let identity = match require_identity(&request) {
+fn handle(incoming: IncomingRequest) -> Response {
+    respond_without_body(incoming, GET_OR_HEAD, answer)
+}
+
+fn answer(request: &ReceivedRequest) -> Response {
+    let identity = match require_identity(request.request()) {
         Ok(identity) => identity,
         Err(denied) => return denied,
     };
-    let view = View::new(&request, &identity);
-    let mut response = route(&view, request.path()).unwrap_or_else(|refused| refused);
-    if head_only {
+    let view = View::new(request.request(), &identity);
+    let mut response = route(&view, request).unwrap_or_else(|refused| refused);
+    if *request.method() == Method::Head {
         let _ = std::mem::take(response.body_mut());
     }
     response
 }
 
-fn route(view: &View, raw_path: &str) -> Result<Response, Response> {
-    let segments = view::segments(raw_path)?;
-    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    match segments.as_slice() {
+fn route(view: &View, request: &ReceivedRequest) -> Result<Response, Response> {
+    match request.path().segments().as_slice() {
         [] | ["catalogue"] => pages::overview(view),
         ["catalogue", "modules"] => pages::module_list(view),
         ["catalogue", "modules", namespace, name, provider] => {
@@ -56,6 +48,7 @@ fn route(view: &View, raw_path: &str) -> Result<Response, Response> {
         }
         ["catalogue", "packages"] => pages::package_list(view),
         ["catalogue", "packages", name] => pages::package_page(view, name),
+        // Providers (issue 13) get `/catalogue/providers` on the same pattern once they exist.
         _ => Err(plain_text(404, "no such catalogue page")),
     }
 }

@@ -2,7 +2,7 @@
 //! registry, and who is looking (for the login in snippets; never a secret).
 
 use catalogue_pages::{response_headers, ClientEndpoint, Representation};
-use component_http::{plain_text, Identity, Method};
+use component_http::{Identity, Method};
 use serde::Serialize;
 use spin_sdk::http::{Request, Response};
 
@@ -56,34 +56,4 @@ impl View {
             .body(self.representation.render(model, html))
             .build()
     }
-}
-
-/// The path's segments, percent-decoded (a `+` in a version arrives as `%2B`); an empty
-/// segment or a trailing slash is ignored, and anything that is not UTF-8 is a 400.
-pub fn segments(raw_path: &str) -> Result<Vec<String>, Response> {
-    raw_path
-        .split('/')
-        .filter(|segment| !segment.is_empty())
-        .map(|segment| {
-            percent_decode(segment)
-                .ok_or_else(|| plain_text(400, "the path is not valid percent-encoded UTF-8"))
-        })
-        .collect()
-}
-
-fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            let hex = segment.get(index + 1..index + 3)?;
-            decoded.push(u8::from_str_radix(hex, 16).ok()?);
-            index += 3;
-        } else {
-            decoded.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(decoded).ok()
 }

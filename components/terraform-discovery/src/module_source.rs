@@ -4,7 +4,7 @@
 use component_http::{plain_text, variable, Origin, FILES_ROOT};
 use github_access::github::Repository;
 use github_access::{error_response, AccessError, GitHubAccess, Served};
-use spin_sdk::http::{Params, Response};
+use spin_sdk::http::Response;
 use terraform_registry::{ModuleAddress, ModuleVersions, RepositoryNaming};
 
 pub enum ModuleSource {
@@ -16,13 +16,9 @@ pub enum ModuleSource {
     },
 }
 
-pub fn address(params: &Params) -> Result<ModuleAddress, Response> {
-    ModuleAddress::new(
-        params.get("namespace").unwrap_or_default(),
-        params.get("name").unwrap_or_default(),
-        params.get("provider").unwrap_or_default(),
-    )
-    .map_err(|error| plain_text(400, &error.to_string()))
+pub fn address(namespace: &str, name: &str, provider: &str) -> Result<ModuleAddress, Response> {
+    ModuleAddress::new(namespace, name, provider)
+        .map_err(|error| plain_text(400, &error.to_string()))
 }
 
 fn unknown_module(address: &ModuleAddress) -> Response {
@@ -55,7 +51,8 @@ impl ModuleSource {
                 let access = Box::new(
                     GitHubAccess::from_variables().map_err(|error| error_response(&error))?,
                 );
-                // Checked here so the 404 names the module; GitHubAccess checks again.
+                // `allowed_owners` is checked against the owner the template names (which may
+                // differ from the namespace), here so the 404 names the module.
                 access
                     .repository(&repository)
                     .map_err(|_| unknown_module(address))?;

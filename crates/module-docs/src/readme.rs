@@ -36,6 +36,8 @@ pub fn summary_of(markdown: &str) -> Option<String> {
     let mut depth_in_paragraph = 0usize;
     // Badges are images inside the first paragraph; their alt text is no description.
     let mut depth_in_image = 0usize;
+    // Text between raw `<script>`/`<style>` tags is code, not prose.
+    let mut in_raw_code = false;
     let mut text = String::new();
     for event in Parser::new(markdown) {
         match event {
@@ -48,10 +50,18 @@ pub fn summary_of(markdown: &str) -> Option<String> {
                 }
                 text.clear();
             }
+            Event::InlineHtml(tag) | Event::Html(tag) => {
+                let tag = tag.trim_start().to_ascii_lowercase();
+                if tag.starts_with("<script") || tag.starts_with("<style") {
+                    in_raw_code = true;
+                } else if tag.starts_with("</script") || tag.starts_with("</style") {
+                    in_raw_code = false;
+                }
+            }
             Event::Start(Tag::Image { .. }) => depth_in_image += 1,
             Event::End(TagEnd::Image) => depth_in_image = depth_in_image.saturating_sub(1),
             Event::Text(chunk) | Event::Code(chunk)
-                if depth_in_paragraph > 0 && depth_in_image == 0 =>
+                if depth_in_paragraph > 0 && depth_in_image == 0 && !in_raw_code =>
             {
                 text.push_str(&chunk)
             }
@@ -136,6 +146,10 @@ mod tests {
             Some("Builds a private network.")
         );
         assert_eq!(summary_of("# Only a heading\n"), None);
+        assert_eq!(
+            summary_of("Mark <b>bold</b> <script>steal()</script> text.\n").as_deref(),
+            Some("Mark bold text.")
+        );
         let long = format!("{}\n", "word ".repeat(200));
         let summary = summary_of(&long).expect("a summary");
         assert_eq!(summary.chars().count(), SUMMARY_CHARACTERS);

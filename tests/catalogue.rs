@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use end_to_end::apt::{build_deb, DebContents};
 use end_to_end::browser::{url_with_credentials, Browser};
-use end_to_end::fake_github::{FakeGitHub, FakeRepository, REVALIDATE_AFTER};
+use end_to_end::fake_github::{FakeGitHub, FakeRepository, GitHubFailure, REVALIDATE_AFTER};
 use end_to_end::files_origin::manifest_serving;
 use end_to_end::github_fixtures::{keygen, release_with, sha, wharf_cli, AptPublisher};
 use end_to_end::wharf_host::wharf_manifest;
@@ -760,4 +760,21 @@ fn a_github_origin_catalogue_in_a_real_browser_costs_few_github_calls() {
     assert_eq!(module["version"], "1.2.0", "{module}");
     assert_eq!(module["repository"], "acme/terraform-proxmox-vm");
     assert_eq!(module["commit"], commit.as_str());
+
+    // GitHub down: the pages still answer from what wharf knew, and say so.
+    github.fail(Some(GitHubFailure::ServerError));
+    std::thread::sleep(REVALIDATE_AFTER);
+    let overview = get(&wharf, "/", "application/json");
+    assert_eq!(overview.status, 200, "{}", overview.text());
+    let overview: serde_json::Value = serde_json::from_slice(&overview.body).expect("JSON");
+    assert_eq!(overview["modules"].as_array().map(Vec::len), Some(2), "{overview}");
+    assert_eq!(overview["packages"][0]["name"], "acme-agent");
+    let notes = overview["notes"].to_string();
+    assert!(notes.contains("GitHub cannot be asked right now"), "{notes}");
+    let module = get(&wharf, "/catalogue/modules/acme/vm/proxmox", "text/html");
+    assert_eq!(module.status, 200);
+    let page = Html::parse_document(&module.text());
+    assert_eq!(texts(&page, "#module-version"), ["1.2.0"]);
+    assert_eq!(texts(&page, "code.input-name"), ["node"], "the kept documentation is shown");
+    github.fail(None);
 }

@@ -767,14 +767,25 @@ fn a_github_origin_catalogue_in_a_real_browser_costs_few_github_calls() {
     let overview = get(&wharf, "/", "application/json");
     assert_eq!(overview.status, 200, "{}", overview.text());
     let overview: serde_json::Value = serde_json::from_slice(&overview.body).expect("JSON");
-    assert_eq!(overview["modules"].as_array().map(Vec::len), Some(2), "{overview}");
+    assert_eq!(
+        overview["modules"].as_array().map(Vec::len),
+        Some(2),
+        "{overview}"
+    );
     assert_eq!(overview["packages"][0]["name"], "acme-agent");
     let notes = overview["notes"].to_string();
-    assert!(notes.contains("GitHub cannot be asked right now"), "{notes}");
+    assert!(
+        notes.contains("GitHub cannot be asked right now"),
+        "{notes}"
+    );
     let module = get(&wharf, "/catalogue/modules/acme/vm/proxmox", "text/html");
     assert_eq!(module.status, 200);
     let page = Html::parse_document(&module.text());
     assert_eq!(texts(&page, "#module-version"), ["1.2.0"]);
-    assert_eq!(texts(&page, "code.input-name"), ["node"], "the kept documentation is shown");
+    assert_eq!(
+        texts(&page, "code.input-name"),
+        ["node"],
+        "the kept documentation is shown"
+    );
     github.fail(None);
 }

@@ -8,7 +8,6 @@ use base64::Engine;
 use end_to_end::fake_github::{FakeGitHub, FakeRepository};
 use end_to_end::github_fixtures::github_tarball;
 use end_to_end::large_upload::{group_resident_kib, resident_kib, upload, Framing, PeakSampler};
-use end_to_end::spin_up::SpinUp;
 use end_to_end::wharf_host::wharf_manifest;
 use end_to_end::{HttpResponse, WharfHost};
 
@@ -258,14 +257,6 @@ fn files_origin_archives_need_a_signature_or_credentials_and_github_ones_are_not
     check_files_origin_archives(wharf.address);
 }
 
-#[test]
-#[ignore = "needs real Spin: WHARF_SPIN=../shared/tools/spin cargo test --release -p end-to-end --test hostile -- --ignored"]
-fn files_origin_archives_hold_their_boundaries_under_real_spin() {
-    let state = tempfile::tempdir().expect("state");
-    let spin = SpinUp::start(&wharf_manifest(), state.path(), &server_variables());
-    check_files_origin_archives(spin.address);
-}
-
 fn check_files_origin_archives(address: SocketAddr) {
     let get = |path: &str, headers: &[(&str, &[u8])]| {
         end_to_end::request(address, "GET", path, headers, b"")
@@ -324,14 +315,6 @@ fn hostile_paths_are_refused_before_any_lookup_and_encoded_names_are_found() {
     let state = tempfile::tempdir().expect("state");
     let wharf = WharfHost::start(&wharf_manifest(), state.path(), &server_variables());
     check_path_decoding(wharf.address);
-}
-
-#[test]
-#[ignore = "needs real Spin: WHARF_SPIN=../shared/tools/spin cargo test --release -p end-to-end --test hostile -- --ignored"]
-fn hostile_paths_are_refused_under_real_spin() {
-    let state = tempfile::tempdir().expect("state");
-    let spin = SpinUp::start(&wharf_manifest(), state.path(), &server_variables());
-    check_path_decoding(spin.address);
 }
 
 fn check_path_decoding(address: SocketAddr) {
@@ -420,16 +403,12 @@ fn large_bodies_are_refused_unread_on_every_route_and_memory_stays_flat() {
     let state = tempfile::tempdir().expect("state");
     let wharf = WharfHost::start(&wharf_manifest(), state.path(), &server_variables());
     let pid = wharf.pid();
-    refuse_large_uploads(wharf.address, "wharf-host", move || resident_kib(pid));
-}
-
-#[test]
-#[ignore = "needs real Spin: WHARF_SPIN=../shared/tools/spin cargo test --release -p end-to-end --test hostile -- --ignored"]
-fn large_bodies_are_refused_unread_under_real_spin() {
-    let state = tempfile::tempdir().expect("state");
-    let spin = SpinUp::start(&wharf_manifest(), state.path(), &server_variables());
-    let group = spin.group();
-    refuse_large_uploads(spin.address, "spin up", move || group_resident_kib(group));
+    // Spin serves from a child process: measure its whole process group.
+    if wharf.runner().is_spin() {
+        refuse_large_uploads(wharf.address, "spin up", move || group_resident_kib(pid));
+    } else {
+        refuse_large_uploads(wharf.address, "wharf-host", move || resident_kib(pid));
+    }
 }
 
 /// 20 concurrent 500 MB POSTs and PUTs to each route (with and without credentials, with and

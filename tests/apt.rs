@@ -1104,7 +1104,7 @@ fn one_version_in_several_github_releases_is_listed_once_and_installs() {
         in_release
             .header("last-modified")
             .map(|date| date.replace("GMT", "UTC")),
-        Some(release_field(&index, "Date"))
+        Some(release_field(index, "Date"))
     );
 }
 

@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,6 +17,38 @@ pub struct WharfHost {
     child: Option<Child>,
     pub address: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
+    startup: Vec<String>,
+}
+
+/// Everything but the manifest, state directory and variables that a test may vary.
+#[derive(Default)]
+pub struct LaunchOptions {
+    /// More `wharf-host up` arguments (`--max-connections 20`, `--runtime-config-file F`, …).
+    pub arguments: Vec<OsString>,
+    /// More environment variables for the process.
+    pub environment: Vec<(OsString, OsString)>,
+    /// Keep compiled components where wharf-host keeps them by default (the state directory)
+    /// instead of the suite's shared compile cache: for tests of the cache itself.
+    pub own_compile_cache: bool,
+}
+
+impl LaunchOptions {
+    pub fn arguments(arguments: &[&str]) -> Self {
+        Self {
+            arguments: arguments.iter().map(OsString::from).collect(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Compiled components shared by every wharf-host the suite starts (each test has its own state
+/// directory, and compiling them all again for every test would cost minutes). Lives in the
+/// build directory, so CI's kept build output keeps it warm too.
+fn shared_compile_cache() -> PathBuf {
+    workspace_binary("wharf-host")
+        .parent()
+        .expect("binaries live in a directory")
+        .join("test-compile-cache")
 }
 
 /// Sends SIGINT, what Ctrl-C sends, through the system's `kill` (no unsafe FFI in tests).
@@ -40,7 +73,33 @@ impl WharfHost {
         state_dir: &Path,
         variables: &[(&str, &str)],
     ) -> Result<Self, String> {
-        Self::launch(manifest, state_dir, variables, &[])
+        Self::launch(manifest, state_dir, variables, &LaunchOptions::default())
+    }
+
+    /// Like `start`, with more `wharf-host up` arguments.
+    pub fn start_with(
+        manifest: &Path,
+        state_dir: &Path,
+        variables: &[(&str, &str)],
+        arguments: &[&str],
+    ) -> Self {
+        Self::launch(
+            manifest,
+            state_dir,
+            variables,
+            &LaunchOptions::arguments(arguments),
+        )
+        .unwrap_or_else(|failure| panic!("{failure}"))
+    }
+
+    /// The most general start: returns wharf-host's output when it exits instead of serving.
+    pub fn try_launch(
+        manifest: &Path,
+        state_dir: &Path,
+        variables: &[(&str, &str)],
+        options: &LaunchOptions,
+    ) -> Result<Self, String> {
+        Self::launch(manifest, state_dir, variables, options)
     }
 
     /// Like `start`, serving HTTPS with the test CA's loopback certificate
@@ -51,13 +110,16 @@ impl WharfHost {
         variables: &[(&str, &str)],
         certificates: &TestCertificates,
     ) -> Self {
-        let tls = [
-            OsString::from("--tls-cert"),
-            certificates.certificate.clone().into_os_string(),
-            OsString::from("--tls-key"),
-            certificates.key.clone().into_os_string(),
-        ];
-        Self::launch(manifest, state_dir, variables, &tls)
+        let options = LaunchOptions {
+            arguments: vec![
+                OsString::from("--tls-cert"),
+                certificates.certificate.clone().into_os_string(),
+                OsString::from("--tls-key"),
+                certificates.key.clone().into_os_string(),
+            ],
+            ..LaunchOptions::default()
+        };
+        Self::launch(manifest, state_dir, variables, &options)
             .unwrap_or_else(|failure| panic!("{failure}"))
     }
 
@@ -65,7 +127,7 @@ impl WharfHost {
         manifest: &Path,
         state_dir: &Path,
         variables: &[(&str, &str)],
-        extra_arguments: &[OsString],
+        options: &LaunchOptions,
     ) -> Result<Self, String> {
         let mut command = Command::new(workspace_binary("wharf-host"));
         command
@@ -73,12 +135,21 @@ impl WharfHost {
             .arg(manifest)
             .arg("--state-dir")
             .arg(state_dir)
-            .args(extra_arguments)
+            .args(&options.arguments)
+            .envs(
+                options
+                    .environment
+                    .iter()
+                    .map(|(name, value)| (name, value)),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        if !options.own_compile_cache {
+            command.arg("--compile-cache").arg(shared_compile_cache());
+        }
         for (name, _) in std::env::vars() {
-            if name.starts_with("SPIN_VARIABLE_") {
+            if name.starts_with("SPIN_VARIABLE_") || name == "SPIN_MAX_INSTANCE_MEMORY" {
                 command.env_remove(name);
             }
         }
@@ -102,6 +173,7 @@ impl WharfHost {
 
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut lines = BufReader::new(stdout).lines();
+        let mut startup = Vec::new();
         let address = loop {
             match lines.next() {
                 Some(Ok(line)) => {
@@ -112,6 +184,7 @@ impl WharfHost {
                         let address = rest.split_whitespace().next().unwrap_or_default();
                         break address.parse().expect("wharf-host prints its address");
                     }
+                    startup.push(line);
                 }
                 _ => {
                     let status = child.wait().expect("wharf-host exit status");
@@ -129,7 +202,46 @@ impl WharfHost {
             child: Some(child),
             address,
             log,
+            startup,
         })
+    }
+
+    /// What wharf-host printed before "Serving …": the compile cache, key-value and limits lines.
+    pub fn startup(&self) -> &[String] {
+        &self.startup
+    }
+
+    /// The process id, e.g. to read its resident memory.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    /// Resident memory of the wharf-host process now, in bytes (Linux's /proc).
+    pub fn resident_memory(&self) -> u64 {
+        resident_memory_of(self.pid()).expect("VmRSS in /proc/PID/status")
+    }
+
+    /// Starts sampling resident memory every 20 ms, until `PeakResidentMemory::stop`.
+    pub fn watch_resident_memory(&self) -> PeakResidentMemory {
+        let peak = Arc::new(AtomicU64::new(self.resident_memory()));
+        let done = Arc::new(AtomicBool::new(false));
+        let pid = self.pid();
+        let sampler = {
+            let (peak, done) = (peak.clone(), done.clone());
+            std::thread::spawn(move || {
+                while !done.load(Ordering::SeqCst) {
+                    if let Some(bytes) = resident_memory_of(pid) {
+                        peak.fetch_max(bytes, Ordering::SeqCst);
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            })
+        };
+        PeakResidentMemory {
+            peak,
+            done,
+            sampler: Some(sampler),
+        }
     }
 
     pub fn get(&self, path: &str) -> HttpResponse {
@@ -188,6 +300,40 @@ impl Drop for WharfHost {
                 leaked.len()
             );
         }
+    }
+}
+
+fn resident_memory_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| {
+            value
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .map(|kilobytes| kilobytes * 1024)
+}
+
+/// The highest resident memory seen while it ran.
+pub struct PeakResidentMemory {
+    peak: Arc<AtomicU64>,
+    done: Arc<AtomicBool>,
+    sampler: Option<std::thread::JoinHandle<()>>,
+}
+
+impl PeakResidentMemory {
+    /// Stops sampling and returns the peak, in bytes.
+    pub fn stop(mut self) -> u64 {
+        self.done.store(true, Ordering::SeqCst);
+        if let Some(sampler) = self.sampler.take() {
+            let _ = sampler.join();
+        }
+        self.peak.load(Ordering::SeqCst)
     }
 }
 

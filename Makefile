@@ -23,7 +23,7 @@ SAMPLE_ENV := SPIN_VARIABLE_BASIC_USER=$${SPIN_VARIABLE_BASIC_USER:-wharf} \
 TOOLS_DIR := $(TARGET_DIR)/tools
 TERRAFORM_1_0 := $(TOOLS_DIR)/terraform-1.0.3/terraform
 
-.PHONY: build components host run test tools
+.PHONY: build check-build-once components host run test tools
 
 build: components host
 
@@ -34,8 +34,22 @@ components:
 		cp $(foreach c,$(COMPONENTS) $(TEST_COMPONENTS),$(WASM_OUT)/$(subst -,_,$(c)).wasm) $(WASM_DIR)/; \
 	fi
 
+# The host is built by the very command `make test` runs (`cargo test`, without running it):
+# `cargo build -p wharf-host` resolves other features for the crates wasmtime shares with the
+# rest of the workspace (dev-dependencies included), so `make run` then `make test` compiled
+# wasmtime twice. This way it is compiled once; `make check-build-once` proves it.
 host:
-	$(CARGO) build --release -p wharf-host
+	$(CARGO) test --release --no-run
+
+# Fails if the build `make test` runs would compile wasmtime again after `make host`.
+check-build-once: host
+	@rebuilt=$$($(CARGO) test --release --no-run --message-format=json \
+		| grep '"reason":"compiler-artifact"' | grep '"fresh":false' \
+		| grep -o '"name":"wasmtime[a-z0-9_-]*"' | sort -u); \
+	if [ -n "$$rebuilt" ]; then \
+		echo "make test would compile wasmtime again after make host: $$rebuilt" >&2; exit 1; \
+	fi; \
+	echo "make host and make test share one build of wasmtime"
 
 run: build
 	$(SAMPLE_ENV) $(TARGET_DIR)/release/wharf-host up --listen $(LISTEN) --from spin.toml
@@ -54,6 +68,6 @@ $(TERRAFORM_1_0):
 # Release is also the test profile (debug assertions stay on, see Cargo.toml): wasmtime is then
 # compiled once, and the JIT that compiles the components is fast. `cargo test` builds the
 # wharf-host and wharf binaries itself (their packages have integration tests), with the same
-# feature set as the tests: building them separately first would compile wasmtime twice.
+# feature set as `make host`. The end-to-end tests need Debian's redis-server (.ci/run).
 test: components tools
 	WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))" $(CARGO) test --release --no-fail-fast

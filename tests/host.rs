@@ -70,6 +70,15 @@ fn key_value_persists_across_requests_and_restarts() {
 }
 
 #[test]
+fn sigterm_stops_as_cleanly_as_ctrl_c() {
+    let state = tempfile::tempdir().expect("state dir");
+    let host = probe(state.path(), &[]);
+    assert_eq!(host.get("/probe/instance-requests").status, 200);
+    // Killed by the signal, the exit status would not be a success.
+    assert!(host.stop_with("-TERM").success(), "SIGTERM is a clean stop");
+}
+
+#[test]
 fn only_declared_key_value_stores_open() {
     let state = tempfile::tempdir().expect("state dir");
     let host = probe(state.path(), &[]);

@@ -35,6 +35,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use tokio::signal::unix::{signal, SignalKind};
 
 use crate::application::{Application, LoadSettings};
 use crate::limits::{describe_size, parse_seconds, parse_size, ServerLimits};
@@ -53,7 +54,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the application over HTTP until Ctrl-C.
+    /// Serve the application over HTTP until Ctrl-C or SIGTERM.
     Up {
         /// Address to listen on; port 0 picks a free port (the chosen one is printed).
         #[arg(long, default_value = "127.0.0.1:3000")]
@@ -190,6 +191,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             describe_size(limits.max_request_body),
             describe_size(limits.max_instance_memory),
         );
+        // Registered before "Serving" is printed, so a Ctrl-C right after it is not lost;
+        // SIGTERM (systemd, Kubernetes) stops as gently as Ctrl-C.
+        let mut interrupt =
+            signal(SignalKind::interrupt()).context("cannot handle Ctrl-C (SIGINT)")?;
+        let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
         let listener =
             server::listen(listen).with_context(|| format!("cannot listen on {listen}"))?;
         let address = listener.local_addr()?;
@@ -199,11 +205,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         for route in application.routes.routes() {
             println!("  {}: {scheme}://{address}{}", route.component, route.raw);
         }
-        server::serve(Arc::new(application), listener, tls, async {
-            // If the signal handler cannot be installed, keep serving; the process can still
-            // be stopped by SIGTERM's default action.
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
+        server::serve(Arc::new(application), listener, tls, async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
         })
         .await

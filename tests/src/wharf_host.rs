@@ -51,11 +51,16 @@ fn shared_compile_cache() -> PathBuf {
         .join("test-compile-cache")
 }
 
-/// Sends SIGINT, what Ctrl-C sends, through the system's `kill` (no unsafe FFI in tests).
-fn interrupt(child: &Child) {
+/// Sends a signal (`-INT` is what Ctrl-C sends) through the system's `kill` (no unsafe FFI in
+/// tests).
+fn send_signal(child: &Child, signal: &str) {
     let _ = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status();
+}
+
+fn interrupt(child: &Child) {
+    send_signal(child, "-INT");
 }
 
 impl WharfHost {
@@ -268,9 +273,15 @@ impl WharfHost {
     }
 
     /// Stops it with Ctrl-C (SIGINT) and returns how it exited.
-    pub fn stop(mut self) -> ExitStatus {
+    pub fn stop(self) -> ExitStatus {
+        self.stop_with("-INT")
+    }
+
+    /// Stops it with this signal (`-TERM`: what systemd and Kubernetes send) and returns how it
+    /// exited.
+    pub fn stop_with(mut self, signal: &str) -> ExitStatus {
         let mut child = self.child.take().expect("running");
-        interrupt(&child);
+        send_signal(&child, signal);
         for _ in 0..300 {
             if let Some(status) = child.try_wait().expect("wait") {
                 // Drop (which checks the log for secrets) runs when `self` goes out of scope.
@@ -279,7 +290,7 @@ impl WharfHost {
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = child.kill();
-        panic!("wharf-host did not stop within 15 s of Ctrl-C");
+        panic!("wharf-host did not stop within 15 s of {signal}");
     }
 }
 

@@ -13,6 +13,7 @@ pub mod large_upload;
 pub mod oci_registry;
 pub mod oidc_issuer;
 pub mod paths;
+pub mod redis_server;
 pub mod runner;
 pub mod secrets;
 pub mod systemd_unit;

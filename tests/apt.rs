@@ -535,12 +535,10 @@ fn release_field(output: &Path, field: &str) -> String {
         .to_owned()
 }
 
-/// wharf-host serving `registry` (holding `apt/…`) through the files origin.
-fn serve_registry(registry: &Path, work: &Path, state: &Path) -> WharfHost {
-    let manifest_directory = work.join("manifest");
-    std::fs::create_dir_all(&manifest_directory).expect("manifest directory");
+/// wharf serving `registry` (holding `apt/…`) through the files origin.
+fn serve_registry(registry: &Path, state: &Path) -> WharfHost {
     WharfHost::start(
-        &manifest_serving(registry, &manifest_directory),
+        &manifest_serving(registry),
         state,
         &[
             ("basic_user", USER),
@@ -597,7 +595,7 @@ fn publishes_within_a_second_reach_apt_even_when_file_times_are_normalised() {
     build_deb(&debs, "first-tool", "1.0", "all", 1000);
     let first_date = publish();
     let state = tempfile::tempdir().expect("state");
-    let wharf = serve_registry(&registry, work.path(), state.path());
+    let wharf = serve_registry(&registry, state.path());
     let apt = AptClient::new(
         wharf.address,
         &wharf.get("/public.key").body,
@@ -735,7 +733,7 @@ fn an_arm64_client_installs_from_a_repository_of_architecture_all_packages() {
     }
 
     let state = tempfile::tempdir().expect("state");
-    let wharf = serve_registry(&registry, work.path(), state.path());
+    let wharf = serve_registry(&registry, state.path());
     let public_key = wharf.get("/public.key").body;
     let apt = AptClient::for_architecture(wharf.address, &public_key, USER, PASSWORD, "arm64");
     let update = apt.update();
@@ -806,7 +804,7 @@ fn a_latin1_package_and_huge_control_fields_reach_apt_cache_show() {
     );
 
     let state = tempfile::tempdir().expect("state");
-    let wharf = serve_registry(&registry, work.path(), state.path());
+    let wharf = serve_registry(&registry, state.path());
     let apt = AptClient::new(
         wharf.address,
         &wharf.get("/public.key").body,
@@ -890,7 +888,7 @@ fn merged_build_outputs_never_give_apt_a_size_or_hash_mismatch() {
     assert_eq!(packages.matches("Package: bar\n").count(), 1, "{packages}");
 
     let state = tempfile::tempdir().expect("state");
-    let wharf = serve_registry(&registry, work.path(), state.path());
+    let wharf = serve_registry(&registry, state.path());
     let apt = AptClient::new(
         wharf.address,
         &wharf.get("/public.key").body,
@@ -1215,7 +1213,7 @@ fn apt_installs_versions_with_tilde_epoch_and_plus_from_the_files_origin() {
 
     let state = tempfile::tempdir().expect("state");
     let wharf = WharfHost::start(
-        &manifest_serving(&registry, work.path()),
+        &manifest_serving(&registry),
         state.path(),
         &[
             ("basic_user", USER),

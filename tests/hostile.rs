@@ -244,9 +244,11 @@ fn every_path_to_a_github_archive_checks_allowed_owners_and_pinned_commits() {
         .calls()
         .iter()
         .all(|call| !call.path.contains(&sha(2))));
+    // The admitted ones were served (checked above): the first from GitHub, the others from
+    // the archive wharf keeps by commit.
     assert!(
-        tarball_requests(&github, "acme/vm") >= 3,
-        "the admitted ones did"
+        tarball_requests(&github, "acme/vm") >= 1,
+        "the first admitted fetch reached GitHub"
     );
 }
 

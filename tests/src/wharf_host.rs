@@ -140,7 +140,16 @@ impl WharfHost {
                     .iter()
                     .map(|(name, value)| (name, value)),
             );
-        if !options.own_compile_cache && !runner.is_spin() {
+        if runner.is_spin() {
+            // The files origin as it is on disk, as wharf-host mounts it: without this, Spin
+            // serves a copy made at start, and tests that publish while it runs see nothing.
+            // Spin (3.6 and 4.0) resolves direct mounts against its working directory, not
+            // the manifest's: it must run from there.
+            command.arg("--direct-mounts");
+            if let Some(directory) = manifest.parent() {
+                command.current_dir(directory);
+            }
+        } else if !options.own_compile_cache {
             command.arg("--compile-cache").arg(shared_compile_cache());
         }
         Self::serve(command, runner, variables)

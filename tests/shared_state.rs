@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use end_to_end::apt::{build_deb, describe, AptClient};
-use end_to_end::fake_github::{FakeAsset, FakeGitHub, FakeRelease, FakeRepository};
+use end_to_end::fake_github::{
+    FakeAsset, FakeGitHub, FakeRelease, FakeRepository, REVALIDATE_AFTER,
+};
 use end_to_end::oidc_issuer::TestIssuer;
 use end_to_end::paths::{repository_root, workspace_binary};
 use end_to_end::redis_server::{write_runtime_config, RedisServer};
@@ -155,6 +157,8 @@ fn two_replicas_sharing_redis_honour_each_others_keys_tokens_pins_and_failure_co
     let pinned = get(first, DOWNLOAD, &bearer(TOKEN));
     assert_eq!(pinned.status, 204, "{}", pinned.text());
     fleet.github.move_tag("acme/proxmox-vm", "v1.1.0", &sha(99));
+    // Tag lists are trusted for a few seconds (then revalidated): past that, the move shows.
+    std::thread::sleep(REVALIDATE_AFTER);
     let moved = get(second, DOWNLOAD, &bearer(TOKEN));
     assert_eq!(moved.status, 409, "{}", moved.text());
     assert!(moved.text().contains("v1.1.0"), "{}", moved.text());
@@ -241,6 +245,8 @@ fn redis_going_away_is_a_prompt_503_and_nothing_is_lost_when_it_returns() {
         "the exchanged token survived: {}",
         back.text()
     );
+    // Past the tag list's fresh window, so the moved tag is seen and meets the pin.
+    std::thread::sleep(REVALIDATE_AFTER);
     let still_pinned = get(&fleet.first, DOWNLOAD, &bearer(TOKEN));
     assert_eq!(
         still_pinned.status,

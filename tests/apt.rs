@@ -393,15 +393,7 @@ fn the_index_builder_names_a_corrupt_deb_and_fails_or_skips_it() {
 #[test]
 fn a_warm_apt_get_update_and_download_cost_github_no_call_that_returns_a_body() {
     let publisher = AptPublisher::new("acme/tools", GITHUB_TOKEN);
-    let github = FakeGitHub::start();
-    github.add_repository(
-        "acme/tools",
-        FakeRepository {
-            private: true,
-            ..Default::default()
-        },
-    );
-    github.add_token(GITHUB_TOKEN);
+    let github = github_with_tools_repository();
     let deb = build_deb(
         publisher.work.path(),
         "acme-tool",
@@ -412,23 +404,7 @@ fn a_warm_apt_get_update_and_download_cost_github_no_call_that_returns_a_body() 
     github.add_release("acme/tools", release_with(1, "v1.0.0", &deb));
     publisher.publish(&github, &"c".repeat(40));
     let state = tempfile::tempdir().expect("state");
-    let api_url = github.api_url();
-    let downloads = github.downloads_url();
-    let wharf = WharfHost::start(
-        &wharf_manifest(),
-        state.path(),
-        &[
-            ("origin", "github"),
-            ("github_api_url", &api_url),
-            ("github_asset_host", &downloads),
-            ("github_token", GITHUB_TOKEN),
-            ("allowed_owners", "acme"),
-            ("apt_repo", "acme/tools"),
-            ("basic_user", USER),
-            ("basic_password", PASSWORD),
-            ("url_signing_key", SIGNING_KEY),
-        ],
-    );
+    let wharf = github_apt_wharf(&github, state.path());
     // Each round is a machine that has never seen the repository.
     let round = |name: &str| {
         github.clear_calls();
@@ -535,12 +511,10 @@ fn release_field(output: &Path, field: &str) -> String {
         .to_owned()
 }
 
-/// wharf-host serving `registry` (holding `apt/…`) through the files origin.
-fn serve_registry(registry: &Path, work: &Path, state: &Path) -> WharfHost {
-    let manifest_directory = work.join("manifest");
-    std::fs::create_dir_all(&manifest_directory).expect("manifest directory");
+/// wharf serving `registry` (holding `apt/…`) through the files origin.
+fn serve_registry(registry: &Path, state: &Path) -> WharfHost {
     WharfHost::start(
-        &manifest_serving(registry, &manifest_directory),
+        &manifest_serving(registry),
         state,
         &[
             ("basic_user", USER),
@@ -597,13 +571,8 @@ fn publishes_within_a_second_reach_apt_even_when_file_times_are_normalised() {
     build_deb(&debs, "first-tool", "1.0", "all", 1000);
     let first_date = publish();
     let state = tempfile::tempdir().expect("state");
-    let wharf = serve_registry(&registry, work.path(), state.path());
-    let apt = AptClient::new(
-        wharf.address,
-        &wharf.get("/public.key").body,
-        USER,
-        PASSWORD,
-    );
+    let wharf = serve_registry(&registry, state.path());
+    let apt = apt_client(&wharf);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     assert_eq!(apt.candidate("first-tool").as_deref(), Some("1.0"));
@@ -735,7 +704,7 @@ fn an_arm64_client_installs_from_a_repository_of_architecture_all_packages() {
     }
 
     let state = tempfile::tempdir().expect("state");
-    let wharf = serve_registry(&registry, work.path(), state.path());
+    let wharf = serve_registry(&registry, state.path());
     let public_key = wharf.get("/public.key").body;
     let apt = AptClient::for_architecture(wharf.address, &public_key, USER, PASSWORD, "arm64");
     let update = apt.update();
@@ -806,13 +775,8 @@ fn a_latin1_package_and_huge_control_fields_reach_apt_cache_show() {
     );
 
     let state = tempfile::tempdir().expect("state");
-    let wharf = serve_registry(&registry, work.path(), state.path());
-    let apt = AptClient::new(
-        wharf.address,
-        &wharf.get("/public.key").body,
-        USER,
-        PASSWORD,
-    );
+    let wharf = serve_registry(&registry, state.path());
+    let apt = apt_client(&wharf);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     let shown = apt.show("legacy-tool");
@@ -890,13 +854,8 @@ fn merged_build_outputs_never_give_apt_a_size_or_hash_mismatch() {
     assert_eq!(packages.matches("Package: bar\n").count(), 1, "{packages}");
 
     let state = tempfile::tempdir().expect("state");
-    let wharf = serve_registry(&registry, work.path(), state.path());
-    let apt = AptClient::new(
-        wharf.address,
-        &wharf.get("/public.key").body,
-        USER,
-        PASSWORD,
-    );
+    let wharf = serve_registry(&registry, state.path());
+    let apt = apt_client(&wharf);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     for (package, file, expected) in [
@@ -946,15 +905,7 @@ fn one_version_in_several_github_releases_is_listed_once_and_installs() {
     let publisher = AptPublisher::new("acme/tools", GITHUB_TOKEN);
     let work = publisher.work.path();
     let index = publisher.index_directory();
-    let github = FakeGitHub::start();
-    github.add_repository(
-        "acme/tools",
-        FakeRepository {
-            private: true,
-            ..Default::default()
-        },
-    );
-    github.add_token(GITHUB_TOKEN);
+    let github = github_with_tools_repository();
     let builds = |name: &str| {
         let directory = work.join(name);
         std::fs::create_dir_all(&directory).expect("build directory");
@@ -1051,30 +1002,8 @@ fn one_version_in_several_github_releases_is_listed_once_and_installs() {
     publisher.commit(&github, &"c".repeat(40));
 
     let state = tempfile::tempdir().expect("state");
-    let api_url = github.api_url();
-    let downloads = github.downloads_url();
-    let wharf = WharfHost::start(
-        &wharf_manifest(),
-        state.path(),
-        &[
-            ("origin", "github"),
-            ("github_api_url", &api_url),
-            ("github_asset_host", &downloads),
-            ("github_token", GITHUB_TOKEN),
-            ("allowed_owners", "acme"),
-            ("apt_repo", "acme/tools"),
-            ("apt_branch", "apt-metadata"),
-            ("basic_user", USER),
-            ("basic_password", PASSWORD),
-            ("url_signing_key", SIGNING_KEY),
-        ],
-    );
-    let apt = AptClient::new(
-        wharf.address,
-        &wharf.get("/public.key").body,
-        USER,
-        PASSWORD,
-    );
+    let wharf = github_apt_wharf(&github, state.path());
+    let apt = apt_client(&wharf);
     let update = apt.update();
     assert!(update.status.success(), "{}", describe(&update));
     assert_eq!(
@@ -1104,7 +1033,7 @@ fn one_version_in_several_github_releases_is_listed_once_and_installs() {
         in_release
             .header("last-modified")
             .map(|date| date.replace("GMT", "UTC")),
-        Some(release_field(&index, "Date"))
+        Some(release_field(index, "Date"))
     );
 }
 
@@ -1215,7 +1144,7 @@ fn apt_installs_versions_with_tilde_epoch_and_plus_from_the_files_origin() {
 
     let state = tempfile::tempdir().expect("state");
     let wharf = WharfHost::start(
-        &manifest_serving(&registry, work.path()),
+        &manifest_serving(&registry),
         state.path(),
         &[
             ("basic_user", USER),

@@ -470,10 +470,10 @@ fn assert_inert(dom: &str, what: &str) {
 
 #[test]
 fn hostile_readmes_and_package_descriptions_render_inert() {
-    let registry = tempfile::tempdir().expect("registry");
-    hostile_registry(registry.path());
-    let manifest_directory = tempfile::tempdir().expect("manifest");
-    let manifest = manifest_serving(registry.path(), manifest_directory.path());
+    let work = tempfile::tempdir().expect("work");
+    let registry = work.path().join("registry");
+    hostile_registry(&registry);
+    let manifest = manifest_serving(&registry);
     let state = tempfile::tempdir().expect("state");
     let wharf = files_wharf(&manifest, state.path());
     let browser = Browser::find();

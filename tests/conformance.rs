@@ -65,6 +65,11 @@ const VARIABLE_COVERAGE: &[(&str, &str, &str)] = &[
         "tests/outage.rs",
         "stale_if_error_bounds_how_old_a_stale_answer_may_be",
     ),
+    (
+        "trusted_proxies",
+        "tests/throttling.rs",
+        "behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own",
+    ),
     ("oidc_issuer", "tests/oidc.rs", "oidc_wharf"),
     ("oidc_audience", "tests/oidc.rs", "oidc_wharf"),
     ("oidc_allowed_repositories", "tests/oidc.rs", "oidc_wharf"),

@@ -7,8 +7,7 @@ use std::net::SocketAddr;
 use base64::Engine;
 use end_to_end::fake_github::{FakeGitHub, FakeRepository};
 use end_to_end::github_fixtures::github_tarball;
-use end_to_end::large_upload::{group_resident_kib, resident_kib, upload, Framing, PeakSampler};
-use end_to_end::spin_up::SpinUp;
+use end_to_end::large_upload::{upload, Framing, Sender};
 use end_to_end::wharf_host::wharf_manifest;
 use end_to_end::{HttpResponse, WharfHost};
 
@@ -245,9 +244,11 @@ fn every_path_to_a_github_archive_checks_allowed_owners_and_pinned_commits() {
         .calls()
         .iter()
         .all(|call| !call.path.contains(&sha(2))));
+    // The admitted ones were served (checked above): the first from GitHub, the others from
+    // the archive wharf keeps by commit.
     assert!(
-        tarball_requests(&github, "acme/vm") >= 3,
-        "the admitted ones did"
+        tarball_requests(&github, "acme/vm") >= 1,
+        "the first admitted fetch reached GitHub"
     );
 }
 
@@ -256,14 +257,6 @@ fn files_origin_archives_need_a_signature_or_credentials_and_github_ones_are_not
     let state = tempfile::tempdir().expect("state");
     let wharf = WharfHost::start(&wharf_manifest(), state.path(), &server_variables());
     check_files_origin_archives(wharf.address);
-}
-
-#[test]
-#[ignore = "needs real Spin: WHARF_SPIN=../shared/tools/spin cargo test --release -p end-to-end --test hostile -- --ignored"]
-fn files_origin_archives_hold_their_boundaries_under_real_spin() {
-    let state = tempfile::tempdir().expect("state");
-    let spin = SpinUp::start(&wharf_manifest(), state.path(), &server_variables());
-    check_files_origin_archives(spin.address);
 }
 
 fn check_files_origin_archives(address: SocketAddr) {
@@ -324,14 +317,6 @@ fn hostile_paths_are_refused_before_any_lookup_and_encoded_names_are_found() {
     let state = tempfile::tempdir().expect("state");
     let wharf = WharfHost::start(&wharf_manifest(), state.path(), &server_variables());
     check_path_decoding(wharf.address);
-}
-
-#[test]
-#[ignore = "needs real Spin: WHARF_SPIN=../shared/tools/spin cargo test --release -p end-to-end --test hostile -- --ignored"]
-fn hostile_paths_are_refused_under_real_spin() {
-    let state = tempfile::tempdir().expect("state");
-    let spin = SpinUp::start(&wharf_manifest(), state.path(), &server_variables());
-    check_path_decoding(spin.address);
 }
 
 fn check_path_decoding(address: SocketAddr) {
@@ -419,28 +404,16 @@ fn server_variables() -> [(&'static str, &'static str); 4] {
 fn large_bodies_are_refused_unread_on_every_route_and_memory_stays_flat() {
     let state = tempfile::tempdir().expect("state");
     let wharf = WharfHost::start(&wharf_manifest(), state.path(), &server_variables());
-    let pid = wharf.pid();
-    refuse_large_uploads(wharf.address, "wharf-host", move || resident_kib(pid));
-}
-
-#[test]
-#[ignore = "needs real Spin: WHARF_SPIN=../shared/tools/spin cargo test --release -p end-to-end --test hostile -- --ignored"]
-fn large_bodies_are_refused_unread_under_real_spin() {
-    let state = tempfile::tempdir().expect("state");
-    let spin = SpinUp::start(&wharf_manifest(), state.path(), &server_variables());
-    let group = spin.group();
-    refuse_large_uploads(spin.address, "spin up", move || group_resident_kib(group));
+    refuse_large_uploads(&wharf);
 }
 
 /// 20 concurrent 500 MB POSTs and PUTs to each route (with and without credentials, with and
-/// without a declared length): every one gets 413 before its body is read, ordinary requests
-/// are served meanwhile, and the server's resident memory (`memory()`, KiB) grows by less
-/// than 100 MB.
-fn refuse_large_uploads(
-    address: SocketAddr,
-    server: &str,
-    memory: impl Fn() -> u64 + Send + 'static,
-) {
+/// without a declared length, some senders ignoring the answer): every one gets 413 before
+/// its body is read, ordinary requests are served meanwhile, and the server's resident memory
+/// (under Spin, its whole process group's) grows by less than 100 MB.
+fn refuse_large_uploads(wharf: &WharfHost) {
+    let address = wharf.address;
+    let server = wharf.runner().name();
     let basic = basic();
     // Warm every route once, so the baseline includes what serving at all costs.
     for path in ROUTES {
@@ -453,8 +426,8 @@ fn refuse_large_uploads(
         );
     }
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let baseline = memory();
-    let sampler = PeakSampler::start(memory);
+    let baseline = wharf.resident_memory();
+    let sampler = wharf.watch_resident_memory();
 
     // Ordinary clients keep being served meanwhile.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -497,14 +470,28 @@ fn refuse_large_uploads(
                 } else {
                     Framing::Length
                 };
+                // One in four keeps sending after the answer, until the server hangs up.
+                let sender = if index % 4 == 3 {
+                    Sender::Hostile
+                } else {
+                    Sender::Polite
+                };
                 std::thread::spawn(move || {
                     let headers: Vec<(&str, &str)> = credentials
                         .iter()
                         .map(|(name, value)| (*name, value.as_str()))
                         .collect();
-                    let outcome = upload(address, method, path, &headers, UPLOAD_BYTES, framing);
+                    let outcome = upload(
+                        address,
+                        method,
+                        path,
+                        &headers,
+                        UPLOAD_BYTES,
+                        framing,
+                        sender,
+                    );
                     let case = format!(
-                        "{method} {path} {framing:?} credentials={}",
+                        "{method} {path} {framing:?} {sender:?} credentials={}",
                         !credentials.is_empty()
                     );
                     (case, outcome)
@@ -520,7 +507,7 @@ fn refuse_large_uploads(
     let elapsed = started.elapsed();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let statuses = ordinary.join().expect("ordinary clients");
-    let peak = sampler.peak();
+    let (baseline, peak) = (baseline / 1024, sampler.stop() / 1024);
     let growth = peak.saturating_sub(baseline);
     for (case, outcome) in &refusals {
         assert_eq!(outcome.status, Some(413), "{server}: {case}: {outcome:?}");
@@ -529,10 +516,14 @@ fn refuse_large_uploads(
             "{server}: {case}: {}",
             outcome.reason
         );
-        assert!(
-            outcome.sent < UPLOAD_BYTES,
-            "{server}: {case}: the whole body was sent"
-        );
+        // A hostile sender may get all of it out: wharf-host reads and discards for a few
+        // seconds after answering, so a polite client reads the 413 rather than a reset.
+        if case.contains("Polite") {
+            assert!(
+                outcome.sent < UPLOAD_BYTES,
+                "{server}: {case}: the whole body was sent"
+            );
+        }
         most_sent = most_sent.max(outcome.sent);
     }
     println!(
@@ -578,6 +569,7 @@ fn small_bodies_are_bounded_not_banned_where_a_route_takes_one() {
         &[],
         8 * 1024,
         Framing::Chunked,
+        Sender::Polite,
     );
     assert_eq!(chunked.status, Some(413), "{chunked:?}");
     let fits = upload(
@@ -587,6 +579,7 @@ fn small_bodies_are_bounded_not_banned_where_a_route_takes_one() {
         &[],
         100,
         Framing::Chunked,
+        Sender::Polite,
     );
     assert_eq!(fits.status, Some(401), "{fits:?}");
     // Routes that take none: an empty body is no body; one byte is one too many.

@@ -134,3 +134,63 @@ fn concurrent_bad_tokens_from_one_address_get_at_most_the_threshold_of_401s() {
     let valid = wharf.get_from(loopback(3, 2), PATH, &[("Authorization", &bearer(TOKEN))]);
     assert_eq!(valid.status, 200, "{}", valid.text());
 }
+
+/// Behind a reverse proxy on the same machine (Caddy, as in `deploy/homelab`), every client
+/// reaches wharf from 127.0.0.1. With `trusted_proxies` naming it, the client a proxy forwards
+/// for is what failures count under: one runner with a wrong password is throttled, the rest
+/// of the fleet behind the same proxy is not. A peer that is not a trusted proxy cannot choose
+/// the address it is counted under.
+#[test]
+fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own() {
+    let state = tempfile::tempdir().expect("state");
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("basic_user", USER),
+            ("basic_password", PASSWORD),
+            ("url_signing_key", SIGNING_KEY),
+            ("trusted_proxies", "127.0.0.1, ::1"),
+        ],
+    );
+    let proxy = loopback(0, 1);
+    let through_proxy = |client: &str, password: &str| {
+        wharf.get_from(
+            proxy,
+            PATH,
+            &[
+                ("Authorization", &basic(USER, password)),
+                ("X-Forwarded-For", client.as_bytes()),
+            ],
+        )
+    };
+    for _ in 0..=THRESHOLD {
+        through_proxy("198.51.100.7", "wrong password, again");
+    }
+    assert_throttled(&through_proxy("198.51.100.7", PASSWORD));
+    let other = through_proxy("198.51.100.8", PASSWORD);
+    assert_eq!(other.status, 200, "{}", other.text());
+
+    // Not a trusted proxy: its X-Forwarded-For is not believed, so a new claim each time does
+    // not escape the count.
+    let stranger = loopback(3, 3);
+    for attempt in 0..=THRESHOLD {
+        let claimed = format!("198.51.100.{}", 100 + attempt);
+        wharf.get_from(
+            stranger,
+            PATH,
+            &[
+                ("Authorization", &basic(USER, "wrong password, again")),
+                ("X-Forwarded-For", claimed.as_bytes()),
+            ],
+        );
+    }
+    assert_throttled(&wharf.get_from(
+        stranger,
+        PATH,
+        &[
+            ("Authorization", &basic(USER, PASSWORD)),
+            ("X-Forwarded-For", b"198.51.100.250"),
+        ],
+    ));
+}

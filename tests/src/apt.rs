@@ -246,7 +246,7 @@ pub fn build_deb_with_payload(
 
 fn build_test_deb<'a>(
     directory: &Path,
-    name: &str,
+    name: &'a str,
     version: &str,
     architecture: &str,
     adjust: impl FnOnce(&mut DebContents<'a>),
@@ -255,7 +255,11 @@ fn build_test_deb<'a>(
         "Package: {name}\nVersion: {version}\nArchitecture: {architecture}\nMaintainer: Test <test@example.invalid>\nDescription: test package {name}\n multi-line description\n .\n with an empty line.\n"
     );
     let without_epoch = version.split_once(':').map_or(version, |(_, rest)| rest);
-    let mut contents = DebContents::default();
+    let mut contents = DebContents {
+        // Its own directory, so several test packages install side by side.
+        payload_directory: name,
+        ..DebContents::default()
+    };
     adjust(&mut contents);
     DebContents {
         control: control.as_bytes(),
@@ -270,8 +274,10 @@ pub struct DebContents<'a> {
     pub control: &'a [u8],
     /// dpkg-deb's `-Z`: `gzip`, `xz`, `zstd` or `none`.
     pub compression: &'a str,
-    /// Bytes of `usr/share/wharf-test/payload`; a different count gives a different file.
+    /// Bytes of `usr/share/PAYLOAD_DIRECTORY/payload`; a different count gives a different file.
     pub payload_bytes: usize,
+    /// The directory below `usr/share/` the payload goes to (`wharf-test` by default).
+    pub payload_directory: &'a str,
     /// The payload itself, instead of `payload_bytes` of a pattern.
     pub payload: Option<&'a [u8]>,
     /// Further files below the package root.
@@ -284,6 +290,7 @@ impl Default for DebContents<'_> {
             control: b"",
             compression: "gzip",
             payload_bytes: 1000,
+            payload_directory: "wharf-test",
             payload: None,
             files: &[],
         }
@@ -300,7 +307,8 @@ impl DebContents<'_> {
             .map(|index| (index * 7 % 251) as u8)
             .collect();
         let payload = self.payload.unwrap_or(&pattern);
-        let mut files = vec![("usr/share/wharf-test/payload", payload)];
+        let payload_path = format!("usr/share/{}/payload", self.payload_directory);
+        let mut files = vec![(payload_path.as_str(), payload)];
         files.extend_from_slice(self.files);
         for (path, content) in files {
             let target = tree.path().join(path);

@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -316,6 +317,38 @@ impl FakeGitHub {
             .entry(branch.to_owned())
             .or_default()
             .push(commit);
+    }
+
+    /// Pushes a commit holding every file under `directory` (paths relative to it), e.g. an
+    /// APT index written by `wharf apt index`, to a branch.
+    pub fn push_directory(&self, full_name: &str, branch: &str, sha: &str, directory: &Path) {
+        fn walk(root: &Path, directory: &Path, files: &mut HashMap<String, Vec<u8>>) {
+            for entry in std::fs::read_dir(directory)
+                .expect("read directory")
+                .map_while(Result::ok)
+            {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(root, &path, files);
+                } else {
+                    let relative = path.strip_prefix(root).expect("below root");
+                    files.insert(
+                        relative.display().to_string(),
+                        std::fs::read(&path).expect("read file"),
+                    );
+                }
+            }
+        }
+        let mut files = HashMap::new();
+        walk(directory, directory, &mut files);
+        self.push(
+            full_name,
+            branch,
+            FakeCommit {
+                sha: sha.to_owned(),
+                files,
+            },
+        );
     }
 
     pub fn calls(&self) -> Vec<Call> {

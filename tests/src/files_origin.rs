@@ -6,9 +6,17 @@ use std::path::{Path, PathBuf};
 use crate::paths::repository_root;
 use crate::wharf_host::wharf_manifest;
 
-/// Writes `spin.toml` into `directory` with every component's `files` mount serving
-/// `registry` (which holds `apt/…`) and every other path made absolute; returns its path.
-pub fn manifest_serving(registry: &Path, directory: &Path) -> PathBuf {
+/// Writes `spin.toml` beside `registry` (which holds `apt/…` and/or `terraform/…`) with every
+/// component's `files` mount serving it and every other path made absolute; returns its path.
+/// Beside, because Spin maps only files inside the application's directory.
+pub fn manifest_serving(registry: &Path) -> PathBuf {
+    let directory = registry
+        .parent()
+        .expect("the registry directory has a parent");
+    let mounted = registry
+        .file_name()
+        .and_then(|name| name.to_str())
+        .expect("the registry directory has a UTF-8 name");
     let text = std::fs::read_to_string(wharf_manifest()).expect("read spin.toml");
     let mut manifest: toml::Table = text.parse().expect("spin.toml is TOML");
     let root = repository_root();
@@ -42,7 +50,7 @@ pub fn manifest_serving(registry: &Path, directory: &Path) -> PathBuf {
         {
             for mount in files.iter_mut() {
                 if let Some(source) = mount.get_mut("source") {
-                    *source = toml::Value::String(registry.display().to_string());
+                    *source = toml::Value::String(mounted.to_owned());
                 }
             }
         }

@@ -1,6 +1,6 @@
 //! A client that uploads a large generated body (never stored: a repeating pattern is written
 //! as fast as the server takes it) and reads the answer while it is still sending, the way a
-//! hostile or careless client would; and the resident memory of the process serving it.
+//! careless or hostile client would.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -17,6 +17,15 @@ pub enum Framing {
     Chunked,
 }
 
+/// What the client does once the answer arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    /// Stops sending, as curl, apt and browsers do.
+    Polite,
+    /// Keeps sending until the server closes the connection.
+    Hostile,
+}
+
 /// What came back for one upload.
 #[derive(Debug)]
 pub struct UploadOutcome {
@@ -30,8 +39,8 @@ pub struct UploadOutcome {
 
 const CHUNK: usize = 64 * 1024;
 
-/// Sends `method path` with a `size`-byte body and returns the answer; sending stops as soon
-/// as the answer is in.
+/// Sends `method path` with a `size`-byte body and returns the answer; a polite sender stops
+/// as soon as the answer is in, a hostile one only when the server hangs up.
 pub fn upload(
     address: SocketAddr,
     method: &str,
@@ -39,6 +48,7 @@ pub fn upload(
     headers: &[(&str, &str)],
     size: u64,
     framing: Framing,
+    sender: Sender,
 ) -> UploadOutcome {
     let stream = TcpStream::connect(address).expect("connect");
     stream
@@ -56,7 +66,7 @@ pub fn upload(
     let answered = Arc::new(AtomicBool::new(false));
     let mut writer = stream.try_clone().expect("clone stream");
     let stop = answered.clone();
-    let sender = std::thread::spawn(move || {
+    let sending = std::thread::spawn(move || {
         if writer.write_all(head.as_bytes()).is_err() {
             return 0;
         }
@@ -82,10 +92,12 @@ pub fn upload(
         sent
     });
     let (status, reason) = read_answer(&stream);
-    answered.store(true, Ordering::Relaxed);
-    // Unblocks a sender stuck in write() against a server that stopped reading.
-    let _ = stream.shutdown(Shutdown::Both);
-    let sent = sender.join().expect("sender thread");
+    if sender == Sender::Polite {
+        answered.store(true, Ordering::Relaxed);
+        // Unblocks a sender stuck in write() against a server that stopped reading.
+        let _ = stream.shutdown(Shutdown::Both);
+    }
+    let sent = sending.join().expect("sender thread");
     UploadOutcome {
         status,
         reason,
@@ -137,67 +149,4 @@ fn dechunked(mut body: &str) -> String {
         body = rest[size..].trim_start_matches("\r\n");
     }
     joined
-}
-
-/// Resident memory (VmRSS) of process `pid` in KiB, 0 once it is gone.
-pub fn resident_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix("VmRSS:"))
-                .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// Resident memory of every process in process group `group` in KiB (`spin up` serves from a
-/// child process in its group).
-pub fn group_resident_kib(group: u32) -> u64 {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0;
-    };
-    entries
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .ok()
-                .and_then(|stat| {
-                    // Fields after the command (which may hold spaces) in parentheses.
-                    let after = stat.rsplit_once(") ")?.1;
-                    after.split_whitespace().nth(2)?.parse::<u32>().ok()
-                })
-                == Some(group)
-        })
-        .map(resident_kib)
-        .sum()
-}
-
-/// Samples a memory reading every 20 ms on a thread until stopped; the peak is the answer.
-pub struct PeakSampler {
-    stop: Arc<AtomicBool>,
-    thread: std::thread::JoinHandle<u64>,
-}
-
-impl PeakSampler {
-    pub fn start(read: impl Fn() -> u64 + Send + 'static) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let running = stop.clone();
-        let thread = std::thread::spawn(move || {
-            let mut peak = 0;
-            while !running.load(Ordering::Relaxed) {
-                peak = peak.max(read());
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            peak.max(read())
-        });
-        Self { stop, thread }
-    }
-
-    /// The highest reading seen, in the reading's unit.
-    pub fn peak(self) -> u64 {
-        self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().expect("sampler thread")
-    }
 }

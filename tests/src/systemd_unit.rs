@@ -340,6 +340,9 @@ impl ServiceSandbox {
             Command::new(program)
         };
         command.args(&arguments).env_clear();
+        if let Some(directory) = unit.value("Service", "WorkingDirectory") {
+            command.current_dir(map_path(&specifiers(&directory), paths));
+        }
         let mut variables = Vec::new();
         for (name, value) in environment {
             match name.strip_prefix("SPIN_VARIABLE_") {

@@ -23,7 +23,7 @@ impl Guest for Authenticator {
         verifier::verify(
             &SpinEnvironment::default(),
             request.authorization.as_deref(),
-            request.client_address.as_deref(),
+            client(&request),
         )
         .map(|identity| Identity {
             method: match identity.method {
@@ -40,13 +40,20 @@ impl Guest for Authenticator {
         verifier::exchange(
             &SpinEnvironment::default(),
             request.authorization.as_deref(),
-            request.client_address.as_deref(),
+            client(&request),
         )
         .map(|issued| IssuedToken {
             token: issued.token,
             expires_at: issued.expires_at,
         })
         .map_err(denial)
+    }
+}
+
+fn client(request: &Presented) -> verifier::Client<'_> {
+    verifier::Client {
+        peer: request.client_address.as_deref(),
+        forwarded_for: request.forwarded_for.as_deref(),
     }
 }
 

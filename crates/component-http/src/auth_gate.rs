@@ -36,7 +36,19 @@ fn presented(request: &Request) -> Presented {
             .header("spin-client-addr")
             .and_then(|value| value.as_str())
             .map(str::to_owned),
+        forwarded_for: forwarded_for(request),
     }
+}
+
+/// Every `X-Forwarded-For` header, in order, joined as one list (a proxy may append a header
+/// rather than extend the one it received). Values that are not text are left out.
+fn forwarded_for(request: &Request) -> Option<String> {
+    let values: Vec<&str> = request
+        .headers()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("x-forwarded-for"))
+        .filter_map(|(_, value)| value.as_str())
+        .collect();
+    (!values.is_empty()).then(|| values.join(","))
 }
 
 fn denial_response(denial: Denial) -> Response {

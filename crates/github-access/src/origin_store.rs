@@ -95,17 +95,21 @@ impl OriginStore {
     }
 
     /// Writes one cache entry that may be removed once `expires_at` (Unix seconds) has
-    /// passed. A failed write only costs a GitHub call later, so it is logged, not returned.
-    ///
-    /// Readers already ignore expired entries (the expiry is inside every origin-cache entry
-    /// and every token). Removing them from key-value is the job of the expiry sweeper built
-    /// on another branch: it is to be wired in here, registering `key` with `expires_at`.
+    /// passed, then removes a bounded number of expired entries (`expiring-entries`): the
+    /// requests that add keys pay for removing old ones, so the store stays the size of what
+    /// can still be served. A failed write only costs a GitHub call later, so it is logged,
+    /// not returned. Readers ignore expired entries that no sweep has reached yet (the expiry
+    /// is inside every entry).
     pub(crate) fn put(&self, key: &str, value: &[u8], expires_at: u64) {
-        let _until_the_sweeper_is_wired_in = expires_at;
-        if let Some(store) = &self.store {
-            if let Err(error) = store.set(key, value) {
-                eprintln!("cannot cache {key}: {error}");
-            }
+        let Some(store) = &self.store else {
+            return;
+        };
+        if let Err(error) = expiring_entries::put_entry(store, key, value, expires_at) {
+            eprintln!("cannot cache {key}: {error}");
+            return;
+        }
+        if let Err(error) = expiring_entries::sweep(store, unix_now()) {
+            eprintln!("cannot remove expired cache entries: {error}");
         }
     }
 

@@ -9,7 +9,7 @@ use crate::failed_logins::Principal;
 use crate::outcome::{Denial, Outage};
 use crate::presented::Presented;
 use crate::settings::Settings;
-use crate::verify::Attempt;
+use crate::verify::{Attempt, Client};
 
 /// How long an exchanged token lives: long enough for a slow `apt-get` or `terraform` run.
 pub const EXCHANGED_TOKEN_LIFETIME_SECS: u64 = 3600;
@@ -26,19 +26,20 @@ pub struct Issued {
 }
 
 /// Verifies the request's OIDC token and issues a wharf token for the same workflow.
-pub fn exchange<E: Environment>(
+pub fn exchange<'c, E: Environment>(
     environment: &E,
     authorization: Option<&[u8]>,
-    client_address: Option<&str>,
+    client: impl Into<Client<'c>>,
 ) -> Result<Issued, Denial> {
     let settings = Settings::new(environment);
     let raw = authorization.ok_or(Denial::Missing)?;
     let credentials = parse_authorization(raw)
         .map_err(|error| Denial::from(denial_for_unparsable_header(error)))?;
+    let client_address = settings.client_address(client.into())?;
     let attempt = Attempt {
         environment,
         settings: &settings,
-        client_address,
+        client_address: client_address.as_deref(),
         now: environment.now(),
     };
     let rejected = Denial::Rejected(ONLY_OIDC.to_owned());

@@ -39,6 +39,7 @@ mod issuer_keys;
 mod outcome;
 mod presented;
 mod settings;
+mod trusted_proxies;
 mod verify;
 
 pub use environment::{Environment, Fetched};
@@ -49,4 +50,5 @@ pub use issuer_keys::{
     MAX_ISSUER_DOCUMENT_BYTES,
 };
 pub use outcome::{Denial, Identity, Method, Outage};
-pub use verify::verify;
+pub use trusted_proxies::{TrustedProxies, TrustedProxiesError};
+pub use verify::{verify, Client};

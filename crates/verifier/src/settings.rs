@@ -9,6 +9,8 @@ use oidc::OidcPolicy;
 
 use crate::environment::Environment;
 use crate::outcome::{Denial, Outage};
+use crate::trusted_proxies::TrustedProxies;
+use crate::verify::Client;
 
 pub(crate) struct Settings<'e, E: Environment> {
     environment: &'e E,
@@ -74,6 +76,18 @@ impl<'e, E: Environment> Settings<'e, E> {
             .as_ref()
             .map(Option::as_ref)
             .map_err(|outage| outage.clone().into())
+    }
+
+    /// The address the request's failures are counted under: its peer, or, from a proxy named
+    /// in `trusted_proxies`, the client the proxy forwards for. `trusted_proxies` is read only
+    /// when the request carries `X-Forwarded-For`.
+    pub(crate) fn client_address(&self, client: Client<'_>) -> Result<Option<String>, Denial> {
+        if client.forwarded_for.is_none() {
+            return Ok(client.peer.map(str::to_owned));
+        }
+        let proxies = TrustedProxies::parse(&self.variable("trusted_proxies")?)
+            .map_err(|error| Outage::configuration(error.to_string()))?;
+        Ok(proxies.client_address(client.peer, client.forwarded_for))
     }
 
     /// `Err` (503) when no kind of credentials is configured at all: clients must hear "not

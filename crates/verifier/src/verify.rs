@@ -15,12 +15,32 @@ const OIDC_NOT_ENABLED: &str = "GitHub Actions OIDC is not enabled on this serve
 const UNKNOWN_SIGNING_KEY: &str =
     "GitHub Actions OIDC token refused: it names a signing key the issuer does not publish";
 
-/// Decides who the client is from its raw `Authorization` header and its address (Spin's
-/// `spin-client-addr`), counting and throttling failures.
-pub fn verify<E: Environment>(
+/// Where a request came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Client<'a> {
+    /// The address the connection came from (Spin's `spin-client-addr`, `ip:port`).
+    pub peer: Option<&'a str>,
+    /// Every `X-Forwarded-For` value, joined with commas; believed only from a proxy named in
+    /// `trusted_proxies`.
+    pub forwarded_for: Option<&'a str>,
+}
+
+impl<'a> From<Option<&'a str>> for Client<'a> {
+    /// A client that reached wharf directly, from `peer`.
+    fn from(peer: Option<&'a str>) -> Self {
+        Client {
+            peer,
+            forwarded_for: None,
+        }
+    }
+}
+
+/// Decides who the client is from its raw `Authorization` header and where it came from,
+/// counting and throttling failures per client address.
+pub fn verify<'c, E: Environment>(
     environment: &E,
     authorization: Option<&[u8]>,
-    client_address: Option<&str>,
+    client: impl Into<Client<'c>>,
 ) -> Result<Identity, Denial> {
     let settings = Settings::new(environment);
     let Some(raw) = authorization else {
@@ -29,10 +49,11 @@ pub fn verify<E: Environment>(
     };
     let credentials = parse_authorization(raw)
         .map_err(|error| Denial::from(denial_for_unparsable_header(error)))?;
+    let client_address = settings.client_address(client.into())?;
     let attempt = Attempt {
         environment,
         settings: &settings,
-        client_address,
+        client_address: client_address.as_deref(),
         now: environment.now(),
     };
     match Presented::classify(credentials, || Ok(settings.oidc()?.is_some()))? {

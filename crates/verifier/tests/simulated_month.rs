@@ -22,8 +22,12 @@ fn one_minute(environment: &TestEnvironment, minute: u64, oidc: &mut String) {
     }
     if minute.is_multiple_of(5) {
         let runner = format!("10.1.{}.{}:1", minute % 200, minute % 250);
-        let issued = exchange(environment, Some(bearer(oidc).as_bytes()), Some(&runner))
-            .unwrap_or_else(|denial| panic!("minute {minute}: {denial:?}"));
+        let issued = exchange(
+            environment,
+            Some(bearer(oidc).as_bytes()),
+            Some(runner.as_str()),
+        )
+        .unwrap_or_else(|denial| panic!("minute {minute}: {denial:?}"));
         for _ in 0..10 {
             assert!(environment
                 .verify(&basic("github-action", &issued.token), &runner)

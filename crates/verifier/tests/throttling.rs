@@ -273,3 +273,100 @@ fn failures_leave_no_keys_behind_once_the_window_passes() {
         environment.store.len()
     );
 }
+
+/// Behind a reverse proxy every client arrives from the proxy's address. With the proxy in
+/// `trusted_proxies`, failures count under the address it forwards for: the failing client is
+/// throttled, another client behind the same proxy is not. Without it, `X-Forwarded-For` is
+/// not believed (a client choosing its own address could escape its throttling).
+#[test]
+fn behind_a_trusted_proxy_failures_count_under_the_forwarded_client() {
+    const PROXY: &str = "127.0.0.1:41000";
+    let verify = |environment: &TestEnvironment, authorization: &str, forwarded_for: &str| {
+        verifier::verify(
+            environment,
+            Some(authorization.as_bytes()),
+            verifier::Client {
+                peer: Some(PROXY),
+                forwarded_for: Some(forwarded_for),
+            },
+        )
+    };
+
+    let behind_caddy = TestEnvironment::with_variables(&[
+        ("basic_user", USER),
+        ("basic_password", PASSWORD),
+        ("trusted_proxies", "127.0.0.1, ::1"),
+    ]);
+    for _ in 0..FAILURES_PER_ADDRESS {
+        let _ = verify(
+            &behind_caddy,
+            &basic(USER, "wrong-password"),
+            "198.51.100.7",
+        );
+    }
+    assert!(is_throttled(&verify(
+        &behind_caddy,
+        &basic(USER, PASSWORD),
+        "198.51.100.7"
+    )));
+    assert_eq!(
+        verify(&behind_caddy, &basic(USER, PASSWORD), "198.51.100.8").map(|id| id.method),
+        Ok(Method::Basic),
+        "another client behind the same proxy is not locked out"
+    );
+    // A client claiming someone else's address is not believed past the proxy's own entry.
+    assert!(is_throttled(&verify(
+        &behind_caddy,
+        &basic(USER, PASSWORD),
+        "198.51.100.8, 198.51.100.7"
+    )));
+
+    let untrusted =
+        TestEnvironment::with_variables(&[("basic_user", USER), ("basic_password", PASSWORD)]);
+    for forwarded_for in 0..FAILURES_PER_ADDRESS {
+        let _ = verify(
+            &untrusted,
+            &basic(USER, "wrong-password"),
+            &format!("198.51.100.{forwarded_for}"),
+        );
+    }
+    assert!(
+        is_throttled(&verify(
+            &untrusted,
+            &basic(USER, PASSWORD),
+            "198.51.100.200"
+        )),
+        "a made-up X-Forwarded-For does not escape the peer's throttling"
+    );
+}
+
+#[test]
+fn an_unusable_trusted_proxies_setting_fails_closed_and_says_why() {
+    let environment = TestEnvironment::with_variables(&[
+        ("basic_user", USER),
+        ("basic_password", PASSWORD),
+        ("trusted_proxies", "proxy.internal"),
+    ]);
+    let result = verifier::verify(
+        &environment,
+        Some(basic(USER, PASSWORD).as_bytes()),
+        verifier::Client {
+            peer: Some("127.0.0.1:41000"),
+            forwarded_for: Some("198.51.100.7"),
+        },
+    );
+    let Err(Denial::Unavailable(outage)) = result else {
+        panic!("{result:?}");
+    };
+    assert!(
+        outage
+            .detail()
+            .contains("trusted_proxies entry 'proxy.internal'"),
+        "{}",
+        outage.detail()
+    );
+    // Requests without X-Forwarded-For do not read the setting at all.
+    assert!(environment
+        .verify(&basic(USER, PASSWORD), "192.0.2.1:5000")
+        .is_ok());
+}

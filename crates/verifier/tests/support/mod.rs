@@ -207,6 +207,7 @@ impl TestEnvironment {
             "api_tokens",
             "oidc_audience",
             "oidc_allowed_repositories",
+            "trusted_proxies",
         ]
         .iter()
         .map(|name| (name.to_string(), String::new()))

@@ -105,7 +105,7 @@ SPIN_BINARIES := $(or $(SPIN),$(shell command -v spin 2>/dev/null),$(wildcard $(
 	$(if $(SPIN),,$(wildcard $(abspath ../shared/tools/spin-3.6)))
 empty :=
 space := $(empty) $(empty)
-SPIN_SUITES := foundation apt terraform oidc outage hostile
+SPIN_SUITES := foundation apt terraform oidc outage hostile catalogue
 # The deploy tests (tests/deploy.rs) run once, with every spin found (WHARF_SPIN_BINARIES).
 TEST_ENV := WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))" \
 	WHARF_SPIN_BINARIES="$(subst $(space),:,$(strip $(SPIN_BINARIES)))" \

@@ -9,7 +9,7 @@ use spin_sdk::http::Response;
 use terraform_registry::ModuleAddress;
 
 use crate::module_catalogue::{ModuleCatalogue, Noted};
-use crate::package_catalogue::AptCatalogue;
+use crate::package_catalogue;
 use crate::view::View;
 
 /// The one-line reason a refusal carries, for a page that shows the rest anyway.
@@ -27,7 +27,7 @@ fn modules(view: &View) -> Result<ModuleList, Response> {
 }
 
 fn packages(view: &View) -> Result<PackageList, Response> {
-    let apt = AptCatalogue::load()?;
+    let apt = package_catalogue::load()?;
     Ok(PackageList {
         registry: view.endpoint.clone(),
         apt: AptSetup::new(&view.endpoint, &apt.releases, apt.fingerprint, &view.login),
@@ -74,7 +74,7 @@ pub fn package_list(view: &View) -> Result<Response, Response> {
 }
 
 pub fn package_page(view: &View, name: &str) -> Result<Response, Response> {
-    let apt = AptCatalogue::load()?;
+    let apt = package_catalogue::load()?;
     let setup = AptSetup::new(&view.endpoint, &apt.releases, apt.fingerprint, &view.login);
     let package = apt
         .packages

@@ -19,18 +19,11 @@ fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
 
 impl View {
     pub fn new(request: &Request, identity: &Identity) -> Self {
-        // Spin and wharf-host give the URL the client used (from its `Host`); wasi:http
-        // keeps `Host` itself out of the headers.
-        let full_url = header(request, "spin-full-url").and_then(|url| url.split_once("://"));
-        let scheme = full_url.map(|(scheme, _)| scheme);
-        let host = full_url
-            .map(|(_, rest)| rest.split(['/', '?']).next().unwrap_or_default())
-            .or_else(|| header(request, "host"));
         Self {
             representation: Representation::from_accept(header(request, "accept")),
-            endpoint: ClientEndpoint::from_request(
-                host,
-                scheme,
+            endpoint: ClientEndpoint::from_full_url(
+                header(request, "spin-full-url"),
+                header(request, "host"),
                 header(request, "x-forwarded-proto"),
             ),
             login: match identity.method {

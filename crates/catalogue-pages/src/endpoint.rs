@@ -38,6 +38,22 @@ impl ClientEndpoint {
         }
     }
 
+    /// From the URL the runtime says the client used (Spin and wharf-host pass it as
+    /// `spin-full-url`, built from the client's `Host`, which wasi:http keeps out of the
+    /// headers), else from a `Host` header; then as [`ClientEndpoint::from_request`].
+    pub fn from_full_url(
+        full_url: Option<&str>,
+        host: Option<&str>,
+        forwarded_proto: Option<&str>,
+    ) -> Self {
+        let full_url = full_url.and_then(|url| url.split_once("://"));
+        let scheme = full_url.map(|(scheme, _)| scheme);
+        let host = full_url
+            .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or_default())
+            .or(host);
+        Self::from_request(host, scheme, forwarded_proto)
+    }
+
     /// `scheme://host`, without a trailing slash.
     pub fn base_url(&self) -> String {
         format!("{}://{}", self.scheme, self.host)
@@ -91,6 +107,22 @@ mod tests {
             !ClientEndpoint::from_request(Some("localhost:3443"), Some("https"), None)
                 .terraform_ready()
         );
+    }
+
+    #[test]
+    fn host_and_scheme_from_the_full_url() {
+        let endpoint = ClientEndpoint::from_full_url(
+            Some("https://Registry.example.org:8443/catalogue/modules?x=1"),
+            Some("ignored.example"),
+            None,
+        );
+        assert_eq!(endpoint.base_url(), "https://registry.example.org:8443");
+        let endpoint = ClientEndpoint::from_full_url(Some("http://h.example?q"), None, None);
+        assert_eq!(endpoint.base_url(), "http://h.example");
+        let endpoint = ClientEndpoint::from_full_url(None, Some("127.0.0.1:3000"), Some("https"));
+        assert_eq!(endpoint.base_url(), "https://127.0.0.1:3000");
+        let endpoint = ClientEndpoint::from_full_url(Some("http://user@evil.example/"), None, None);
+        assert_eq!(endpoint.host, PLACEHOLDER_HOST);
     }
 
     #[test]

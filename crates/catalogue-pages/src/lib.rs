@@ -5,7 +5,8 @@
 //! - [`snippets`]: the `module` block with a `~>` constraint, the APT `.sources` block, the
 //!   `auth.conf.d` entry and the install commands.
 //! - [`apt_listing`]: packages from the served `Release` and `Packages` files, grouped by
-//!   name, newest version first.
+//!   name, newest version first; [`apt_repository`]: a whole repository (every suite and
+//!   the signing key) through a function that reads its files.
 //! - [`module_listing`]: which listed GitHub repositories are modules.
 //! - [`signing_key`]: the fingerprint of the repository's signing key, from `public.key`.
 //! - [`pages`]: the page models; each serializes to the page's JSON.
@@ -18,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod apt_listing;
+pub mod apt_repository;
 mod endpoint;
 pub mod html;
 pub mod module_listing;

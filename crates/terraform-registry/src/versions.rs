@@ -68,6 +68,21 @@ impl ModuleVersions {
         Self { entries }
     }
 
+    /// The files origin's versions: the `{version}.tar.gz` names in a module's directory
+    /// (`terraform/{namespace}/{name}/{provider}/`); other names are skipped. The files origin
+    /// has no commits, so the archive's name is the whole identity and `commit_sha` is empty.
+    pub fn from_archive_names<I, N>(names: I) -> Self
+    where
+        I: IntoIterator<Item = N>,
+        N: AsRef<str>,
+    {
+        let tags: Vec<String> = names
+            .into_iter()
+            .filter_map(|name| name.as_ref().strip_suffix(".tar.gz").map(str::to_owned))
+            .collect();
+        Self::from_tags(tags.iter().map(|tag| (tag, "")))
+    }
+
     /// Versions newest first.
     pub fn iter(&self) -> impl Iterator<Item = &TagVersion> {
         self.entries.iter().map(|entry| &entry.published)
@@ -107,6 +122,29 @@ pub fn versions_response_json(versions: &ModuleVersions) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn archive_names_are_versions_and_other_files_are_not() {
+        let versions = ModuleVersions::from_archive_names([
+            "1.0.0.tar.gz",
+            "README.md",
+            "1.2.0-rc.1.tar.gz",
+            "1.1.0.tar.gz.partial",
+            "latest.tar.gz",
+            "1.10.0.tar.gz",
+        ]);
+        let listed: Vec<(&str, &str)> = versions
+            .iter()
+            .map(|version| (version.version.as_str(), version.commit_sha.as_str()))
+            .collect();
+        assert_eq!(listed, [("1.10.0", ""), ("1.2.0-rc.1", ""), ("1.0.0", "")]);
+        assert_eq!(
+            versions
+                .resolve("1.2.0-rc.1")
+                .map(|found| found.tag.as_str()),
+            Some("1.2.0-rc.1")
+        );
+    }
 
     const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";

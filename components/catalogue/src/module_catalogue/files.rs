@@ -72,13 +72,7 @@ fn directory_names(path: &str) -> Vec<String> {
 
 /// The archives under `terraform/{namespace}/{name}/{provider}/`, as versions.
 fn versions(address: &ModuleAddress) -> Option<ModuleVersions> {
-    let names = directory_names(&directory(address));
-    let versions = ModuleVersions::from_tags(
-        names
-            .iter()
-            .filter_map(|name| name.strip_suffix(".tar.gz"))
-            .map(|tag| (tag, "")),
-    );
+    let versions = ModuleVersions::from_archive_names(directory_names(&directory(address)));
     (!versions.is_empty()).then_some(versions)
 }
 

@@ -2,12 +2,16 @@
 //! whose files sit at its root. Terraform ≥ 1.1 refuses the `//*` subdirectory glob, and naming
 //! GitHub's top folder (`owner-repo-sha7`) in the URL depends on GitHub's spelling of the names,
 //! so wharf moves the files up instead.
+//!
+//! [`ModuleFilesOrigin`] lists the files origin's archives (`registry/terraform/…`).
 
 #![forbid(unsafe_code)]
 
+mod files_origin;
 mod pack;
 mod repack;
 
+pub use files_origin::ModuleFilesOrigin;
 pub use pack::pack_directory;
 pub use repack::{strip_top_directory, RepackSummary};
 

@@ -124,7 +124,10 @@ fn the_sample_registry_catalogue_in_a_real_browser() {
     );
     let configuration = texts(&module, "#terraform-configuration").join("");
     assert!(
-        configuration.contains(&format!("\"modules.v1\" = \"http://{host}/v1/modules/\"")),
+        configuration.contains(&format!("\"modules.v1\"   = \"http://{host}/v1/modules/\""))
+            && configuration.contains(&format!(
+                "\"providers.v1\" = \"http://{host}/v1/providers/\""
+            )),
         "a plain-http registry needs a host block naming this registry: {configuration}"
     );
 

@@ -52,6 +52,26 @@ pub fn module_block(
     )
 }
 
+/// `HOST/namespace/type`, a provider's `source` (host as in [`module_source`]).
+pub fn provider_source(endpoint: &ClientEndpoint, namespace: &str, provider_type: &str) -> String {
+    format!("{}/{namespace}/{provider_type}", endpoint.terraform_host())
+}
+
+/// A `terraform { required_providers { … } }` block for one provider, under its type as the
+/// local name (provider types are lowercase letters, digits and `-`, which names allow).
+pub fn required_providers_block(
+    endpoint: &ClientEndpoint,
+    namespace: &str,
+    provider_type: &str,
+    version: &str,
+) -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    {provider_type} = {{\n      source  = \"{source}\"\n      version = \"{constraint}\"\n    }}\n  }}\n}}\n",
+        source = provider_source(endpoint, namespace, provider_type),
+        constraint = version_constraint(version),
+    )
+}
+
 /// The CLI configuration a Terraform user needs: a `credentials` block, and for a plain-http
 /// or dot-less host a `host` block mapping a made-up name to wharf's URL.
 pub fn terraform_configuration(endpoint: &ClientEndpoint) -> String {
@@ -62,7 +82,7 @@ pub fn terraform_configuration(endpoint: &ClientEndpoint) -> String {
         )
     } else {
         format!(
-            "# ~/.terraformrc: Terraform speaks only https to a registry host with a dot in its\n# name, so map a made-up name to this registry (use it in module sources instead).\nhost \"{alias}\" {{\n  services = {{ \"modules.v1\" = \"{base}/v1/modules/\" }}\n}}\ncredentials \"{alias}\" {{\n  token = \"YOUR-API-TOKEN\"\n}}\n",
+            "# ~/.terraformrc: Terraform speaks only https to a registry host with a dot in its\n# name, so map a made-up name to this registry (use it in module and provider sources instead).\nhost \"{alias}\" {{\n  services = {{\n    \"modules.v1\"   = \"{base}/v1/modules/\"\n    \"providers.v1\" = \"{base}/v1/providers/\"\n  }}\n}}\ncredentials \"{alias}\" {{\n  token = \"YOUR-API-TOKEN\"\n}}\n",
             alias = TERRAFORM_ALIAS,
             base = endpoint.base_url()
         )
@@ -175,7 +195,11 @@ mod tests {
         assert!(!ready.contains("host \""), "{ready}");
         let plain = terraform_configuration(&endpoint("http", "127.0.0.1:3000"));
         assert!(
-            plain.contains("\"modules.v1\" = \"http://127.0.0.1:3000/v1/modules/\""),
+            plain.contains("\"modules.v1\"   = \"http://127.0.0.1:3000/v1/modules/\""),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("\"providers.v1\" = \"http://127.0.0.1:3000/v1/providers/\""),
             "{plain}"
         );
         assert!(plain.contains("credentials \"registry.test\""), "{plain}");
@@ -190,6 +214,21 @@ mod tests {
             block.contains("source  = \"registry.test/wharf/hello/null\""),
             "{block}"
         );
+    }
+
+    #[test]
+    fn required_providers_block_names_this_registry() {
+        assert_eq!(
+            required_providers_block(&endpoint("https", "registry.home.arpa"), "acme", "hello-world", "0.4.2"),
+            "terraform {\n  required_providers {\n    hello-world = {\n      source  = \"registry.home.arpa/acme/hello-world\"\n      version = \"~> 0.4.2\"\n    }\n  }\n}\n"
+        );
+        assert!(required_providers_block(
+            &endpoint("http", "127.0.0.1:3000"),
+            "wharf",
+            "hello",
+            "1.0.0"
+        )
+        .contains("source  = \"registry.test/wharf/hello\""));
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Which GitHub repository holds a module: a template such as `{namespace}/{name}` or
 //! `{namespace}/terraform-{provider}-{name}` (HashiCorp's public-registry convention).
+//! [`RepositoryTemplate`] is the general form, with the placeholders a caller chooses (the
+//! provider registry uses `{namespace}` and `{type}`).
 
 use crate::address::printable;
 use crate::ModuleAddress;
 
-/// A parsed repository naming template.
+/// A parsed `OWNER/REPOSITORY` template: each side literal text mixed with `{placeholder}`s.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RepositoryNaming {
+pub struct RepositoryTemplate {
     owner: Vec<Piece>,
     repository: Vec<Piece>,
 }
@@ -14,9 +16,7 @@ pub struct RepositoryNaming {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
     Literal(String),
-    Namespace,
-    Name,
-    Provider,
+    Placeholder(&'static str),
 }
 
 /// A template that cannot name repositories; the message is for the operator's log.
@@ -29,33 +29,44 @@ pub struct NamingError {
     pub reason: String,
 }
 
-impl RepositoryNaming {
-    /// Repositories named like the module: `acme/vpc/aws` → `acme/vpc`.
-    pub const DEFAULT_TEMPLATE: &'static str = "{namespace}/{name}";
+/// What a template's placeholders may be, and which one it must use.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateRules {
+    /// The placeholder names allowed inside `{…}`.
+    pub placeholders: &'static [&'static str],
+    /// The placeholder every template must use, or every address would map to one repository.
+    pub required: &'static str,
+    /// What one repository holds, for the error message ("module", "provider").
+    pub subject: &'static str,
+    /// An example to show when the template is not `OWNER/REPOSITORY`.
+    pub example: &'static str,
+}
 
-    /// Parses `OWNER/REPOSITORY` where each side mixes literal text with `{namespace}`,
-    /// `{name}` and `{provider}`. The template must use `{name}` (otherwise every module
-    /// would share one repository, and versions are that repository's tags) and literals
-    /// must be characters GitHub allows.
-    pub fn parse(template: &str) -> Result<Self, NamingError> {
+impl RepositoryTemplate {
+    /// Parses `OWNER/REPOSITORY` where each side mixes literal text with the placeholders of
+    /// `rules`; literals must be characters GitHub allows in names.
+    pub fn parse(template: &str, rules: &TemplateRules) -> Result<Self, NamingError> {
         let fail = |reason: &str| NamingError {
             template: printable(template),
             reason: reason.to_owned(),
         };
         let trimmed = template.trim();
         let (owner, repository) = trimmed.split_once('/').ok_or_else(|| {
-            fail("write it as OWNER/REPOSITORY, e.g. {namespace}/terraform-{provider}-{name}")
+            fail(&format!(
+                "write it as OWNER/REPOSITORY, e.g. {}",
+                rules.example
+            ))
         })?;
         if repository.contains('/') {
             return Err(fail(
                 "it has more than one '/': write it as OWNER/REPOSITORY",
             ));
         }
-        let owner = parse_side(owner, |b| {
+        let owner = parse_side(owner, rules, |b| {
             b.is_ascii_alphanumeric() || matches!(b, '-' | '_')
         })
         .map_err(|reason| fail(&format!("owner part: {reason}")))?;
-        let repository = parse_side(repository, |b| {
+        let repository = parse_side(repository, rules, |b| {
             b.is_ascii_alphanumeric() || matches!(b, '-' | '_' | '.')
         })
         .map_err(|reason| fail(&format!("repository part: {reason}")))?;
@@ -68,34 +79,78 @@ impl RepositoryNaming {
         if !owner
             .iter()
             .chain(&repository)
-            .any(|piece| *piece == Piece::Name)
+            .any(|piece| *piece == Piece::Placeholder(rules.required))
         {
-            return Err(fail(
-                "it must contain {name}, or every module would map to the same repository",
-            ));
+            return Err(fail(&format!(
+                "it must contain {{{}}}, or every {} would map to the same repository",
+                rules.required, rules.subject
+            )));
         }
         Ok(Self { owner, repository })
     }
 
+    /// The GitHub `(owner, repository)`, with each placeholder replaced by `value_of(name)`.
+    pub fn render<'a>(&self, value_of: impl Fn(&str) -> &'a str) -> (String, String) {
+        let render_side = |pieces: &[Piece]| -> String {
+            pieces
+                .iter()
+                .map(|piece| match piece {
+                    Piece::Literal(text) => text.as_str(),
+                    Piece::Placeholder(name) => value_of(name),
+                })
+                .collect()
+        };
+        (render_side(&self.owner), render_side(&self.repository))
+    }
+}
+
+/// Which GitHub repository holds a module (`module_repository_template`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepositoryNaming(RepositoryTemplate);
+
+const MODULE_RULES: TemplateRules = TemplateRules {
+    placeholders: &["namespace", "name", "provider"],
+    required: "name",
+    subject: "module",
+    example: "{namespace}/terraform-{provider}-{name}",
+};
+
+impl RepositoryNaming {
+    /// Repositories named like the module: `acme/vpc/aws` → `acme/vpc`.
+    pub const DEFAULT_TEMPLATE: &'static str = "{namespace}/{name}";
+
+    /// Parses `OWNER/REPOSITORY` where each side mixes literal text with `{namespace}`,
+    /// `{name}` and `{provider}`. The template must use `{name}` (otherwise every module
+    /// would share one repository, and versions are that repository's tags) and literals
+    /// must be characters GitHub allows.
+    pub fn parse(template: &str) -> Result<Self, NamingError> {
+        RepositoryTemplate::parse(template, &MODULE_RULES).map(Self)
+    }
+
     /// The GitHub `(owner, repository)` for a module.
     pub fn repository_for(&self, address: &ModuleAddress) -> (String, String) {
-        (
-            render(&self.owner, address),
-            render(&self.repository, address),
-        )
+        self.0.render(|placeholder| match placeholder {
+            "namespace" => address.namespace(),
+            "name" => address.name(),
+            _ => address.provider(),
+        })
     }
 }
 
 impl Default for RepositoryNaming {
     fn default() -> Self {
-        Self {
-            owner: vec![Piece::Namespace],
-            repository: vec![Piece::Name],
-        }
+        Self(RepositoryTemplate {
+            owner: vec![Piece::Placeholder("namespace")],
+            repository: vec![Piece::Placeholder("name")],
+        })
     }
 }
 
-fn parse_side(side: &str, literal_char_ok: impl Fn(char) -> bool) -> Result<Vec<Piece>, String> {
+fn parse_side(
+    side: &str,
+    rules: &TemplateRules,
+    literal_char_ok: impl Fn(char) -> bool,
+) -> Result<Vec<Piece>, String> {
     if side.is_empty() {
         return Err("it is empty".to_owned());
     }
@@ -106,18 +161,20 @@ fn parse_side(side: &str, literal_char_ok: impl Fn(char) -> bool) -> Result<Vec<
             let end = after_brace
                 .find('}')
                 .ok_or_else(|| "a '{' is never closed".to_owned())?;
-            let piece = match &after_brace[..end] {
-                "namespace" => Piece::Namespace,
-                "name" => Piece::Name,
-                "provider" => Piece::Provider,
-                other => {
-                    return Err(format!(
-                        "unknown placeholder {{{}}}: use {{namespace}}, {{name}} or {{provider}}",
-                        printable(other)
-                    ))
-                }
+            let name = &after_brace[..end];
+            let Some(placeholder) = rules.placeholders.iter().find(|known| **known == name) else {
+                let listed: Vec<String> = rules
+                    .placeholders
+                    .iter()
+                    .map(|known| format!("{{{known}}}"))
+                    .collect();
+                return Err(format!(
+                    "unknown placeholder {{{}}}: use {}",
+                    printable(name),
+                    listed.join(", ")
+                ));
             };
-            pieces.push(piece);
+            pieces.push(Piece::Placeholder(placeholder));
             rest = &after_brace[end + 1..];
         } else {
             let end = rest.find('{').unwrap_or(rest.len());
@@ -133,18 +190,6 @@ fn parse_side(side: &str, literal_char_ok: impl Fn(char) -> bool) -> Result<Vec<
         }
     }
     Ok(pieces)
-}
-
-fn render(pieces: &[Piece], address: &ModuleAddress) -> String {
-    pieces
-        .iter()
-        .map(|piece| match piece {
-            Piece::Literal(text) => text.as_str(),
-            Piece::Namespace => address.namespace(),
-            Piece::Name => address.name(),
-            Piece::Provider => address.provider(),
-        })
-        .collect()
 }
 
 #[cfg(test)]

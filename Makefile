@@ -10,7 +10,8 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 WASM_OUT := $(TARGET_DIR)/wasm32-wasip2/release
 WASM_DIR := target/wasm32-wasip2/release
-COMPONENTS := auth health terraform-discovery module-archives apt-metadata apt-packages token-exchange
+COMPONENTS := auth health terraform-discovery module-archives apt-metadata apt-packages token-exchange \
+	provider-registry provider-mirror
 TEST_COMPONENTS := host-probe
 LISTEN ?= 127.0.0.1:3000
 

@@ -8,6 +8,7 @@ pub mod fake_github;
 pub mod http_client;
 pub mod oidc_issuer;
 pub mod paths;
+pub mod providers;
 pub mod secrets;
 pub mod terraform;
 pub mod test_ca;

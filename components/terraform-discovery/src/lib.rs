@@ -31,7 +31,7 @@ fn service_discovery(_request: Request, _params: Params) -> Response {
     Response::builder()
         .status(200)
         .header("content-type", "application/json")
-        .body(r#"{"modules.v1":"/v1/modules/"}"#)
+        .body(r#"{"modules.v1":"/v1/modules/","providers.v1":"/v1/providers/"}"#)
         .build()
 }
 

@@ -15,7 +15,7 @@ use terraform_registry::printable;
 pub const MAX_CHECKSUMS_BYTES: usize = 1024 * 1024;
 
 /// A parsed `SHA256SUMS`: file name → lowercase hex SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Checksums {
     entries: BTreeMap<String, String>,
 }

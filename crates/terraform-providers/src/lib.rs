@@ -12,6 +12,7 @@
 //!   [`mirror_index_document`], [`mirror_version_document`]: the network mirror's.
 //! - [`PackageHashes`]: Terraform's `h1:` and `zh:` hashes of a provider zip.
 //! - [`FilesOrigin`], [`MirrorDirectory`]: the documented directory layouts, listed.
+//! - [`RegistryRequest`], [`MirrorRequest`]: what a request path asks for.
 //! - [`ProviderRepositoryNaming`]: which GitHub repository holds a provider.
 
 #![forbid(unsafe_code)]
@@ -29,6 +30,7 @@ mod package_hash;
 mod platform;
 mod release;
 mod release_files;
+mod requests;
 mod signing_keys;
 mod version;
 
@@ -49,8 +51,10 @@ pub use naming::ProviderRepositoryNaming;
 pub use package_hash::{PackageHashError, PackageHashes, MAX_UNPACKED_BYTES};
 pub use platform::{Platform, PlatformError};
 pub use release::{
-    OfferedArchive, OfferedRelease, ProviderReleases, ReleaseLayout, ReleaseRefusal,
+    verify_release_files, OfferedArchive, OfferedRelease, ProviderReleases, ReleaseLayout,
+    ReleaseRefusal, VerifiedFiles,
 };
 pub use release_files::{checksums_file_identity, ReleaseFile, ReleaseFileNames};
+pub use requests::{MirrorRequest, PathError, RegistryRequest, MIRROR_PREFIX, REGISTRY_PREFIX};
 pub use signing_keys::{KeyError, SignatureProblem, TrustedKey, TrustedKeys, MAX_SIGNATURE_BYTES};
 pub use version::ProviderVersion;

@@ -65,6 +65,39 @@ impl OfferedRelease {
     }
 }
 
+/// What a release's checksums, signature and manifest establish once the signature verified:
+/// the part of judging a release that costs downloads and a signature check, worth
+/// remembering (it depends only on those files and the trusted keys).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedFiles {
+    /// The signed checksums.
+    pub checksums: Checksums,
+    /// The protocols from the manifest (or the default).
+    pub protocols: Vec<String>,
+    /// Fingerprint of the key that signed.
+    pub signed_by: String,
+}
+
+/// Verifies a release's `SHA256SUMS` against its signature and reads its manifest.
+pub fn verify_release_files(
+    checksums: &[u8],
+    signature: &[u8],
+    manifest: Option<&[u8]>,
+    keys: &TrustedKeys,
+) -> Result<VerifiedFiles, ReleaseRefusal> {
+    let signed_by = keys.verify(checksums, signature)?.fingerprint().to_owned();
+    let checksums = Checksums::parse(checksums)?;
+    let protocols = match manifest {
+        Some(document) => protocols_from_manifest(document)?,
+        None => DEFAULT_PROTOCOLS.iter().map(|p| (*p).to_owned()).collect(),
+    };
+    Ok(VerifiedFiles {
+        checksums,
+        protocols,
+        signed_by,
+    })
+}
+
 /// Why a release is not offered. The message goes to the operator's log and, as a registry
 /// warning, to the Terraform user who asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,6 +117,9 @@ pub enum ReleaseRefusal {
     /// A file could not be read.
     #[error("cannot read {0}")]
     Unreadable(String),
+    /// A refusal reached earlier, remembered by its message.
+    #[error("{0}")]
+    Remembered(String),
     /// `SHA256SUMS` lists none of the release's zips.
     #[error("SHA256SUMS lists none of its provider zips ({0})")]
     NoArchives(String),
@@ -156,16 +192,16 @@ impl ReleaseLayout {
         manifest: Option<&[u8]>,
         keys: &TrustedKeys,
     ) -> Result<OfferedRelease, ReleaseRefusal> {
-        let signed_by = keys.verify(checksums, signature)?.fingerprint().to_owned();
-        let listed = Checksums::parse(checksums)?;
-        let protocols = match manifest {
-            Some(document) => protocols_from_manifest(document)?,
-            None => DEFAULT_PROTOCOLS.iter().map(|p| (*p).to_owned()).collect(),
-        };
+        self.offer(&verify_release_files(checksums, signature, manifest, keys)?)
+    }
+
+    /// What the release offers, given its verified files: each zip present that the signed
+    /// checksums list.
+    pub fn offer(&self, verified: &VerifiedFiles) -> Result<OfferedRelease, ReleaseRefusal> {
         let mut archives = Vec::new();
         let mut notes = Vec::new();
         for (platform, file_name) in &self.archives {
-            match listed.sha256_of(file_name) {
+            match verified.checksums.sha256_of(file_name) {
                 Some(sha256) => archives.push(OfferedArchive {
                     platform: platform.clone(),
                     file_name: file_name.clone(),
@@ -190,9 +226,9 @@ impl ReleaseLayout {
         }
         Ok(OfferedRelease {
             version: self.version.clone(),
-            protocols,
+            protocols: verified.protocols.clone(),
             archives,
-            signed_by,
+            signed_by: verified.signed_by.clone(),
             notes,
         })
     }

@@ -98,6 +98,21 @@ impl TrustedKey {
     }
 }
 
+impl TrustedKey {
+    /// [`Self::old_terraform_problem`], when the client is such a Terraform: `terraform_version`
+    /// is what Terraform sends in `X-Terraform-Version` (`1.0.3`).
+    pub fn problem_for_client(&self, terraform_version: &str) -> Option<String> {
+        let mut parts = terraform_version.split('.');
+        let major: u32 = parts.next()?.parse().ok()?;
+        let minor: u32 = parts.next()?.parse().ok()?;
+        if (major, minor) < (1, 6) {
+            self.old_terraform_problem()
+        } else {
+            None
+        }
+    }
+}
+
 /// A key that cannot be trusted; the message is for the operator's log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("signing key {}: {reason}", fingerprint.as_deref().unwrap_or("(unreadable)"))]
@@ -221,6 +236,11 @@ impl TrustedKeys {
     /// The keys.
     pub fn iter(&self) -> impl Iterator<Item = &TrustedKey> {
         self.keys.iter()
+    }
+
+    /// The key with this fingerprint.
+    pub fn by_fingerprint(&self, fingerprint: &str) -> Option<&TrustedKey> {
+        self.keys.iter().find(|key| key.fingerprint == fingerprint)
     }
 
     /// A short digest of which keys these are, for cache keys: a verdict reached with one key

@@ -23,6 +23,7 @@ fn an_rsa_signature_by_a_trusted_key_verifies_and_names_the_key() {
     assert_eq!(key.fingerprint(), fingerprint);
     assert_eq!(key.key_id(), &fingerprint[24..]);
     assert!(key.old_terraform_problem().is_none());
+    assert!(key.problem_for_client("1.0.3").is_none());
     assert!(key.user_ids()[0].contains("rsa@example.org"));
     assert!(key
         .armored()
@@ -117,6 +118,11 @@ fn ed25519_keys_verify_but_are_flagged_for_old_terraform() {
         .expect("verifies");
     let problem = key.old_terraform_problem().expect("flagged");
     assert!(problem.contains("Terraform before 1.6"), "{problem}");
+    assert_eq!(key.problem_for_client("1.0.3"), Some(problem.clone()));
+    assert_eq!(key.problem_for_client("0.15.5"), Some(problem));
+    assert_eq!(key.problem_for_client("1.6.0"), None);
+    assert_eq!(key.problem_for_client("1.11.4"), None);
+    assert_eq!(key.problem_for_client("garbage"), None);
 }
 
 #[test]

@@ -72,6 +72,16 @@ const VARIABLE_COVERAGE: &[(&str, &str, &str)] = &[
         "tests/apt.rs",
         "apt_installs_release_assets_through_the_github_origin_and_sees_new_releases",
     ),
+    (
+        "provider_repository_template",
+        "tests/providers.rs",
+        "provider_repository_template_maps_providers_to_other_repositories",
+    ),
+    (
+        "provider_signing_keys",
+        "tests/providers.rs",
+        "github_wharf",
+    ),
     ("oidc_issuer", "tests/oidc.rs", "oidc_wharf"),
     ("oidc_audience", "tests/oidc.rs", "oidc_wharf"),
     ("oidc_allowed_repositories", "tests/oidc.rs", "oidc_wharf"),

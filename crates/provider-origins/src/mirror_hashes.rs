@@ -72,7 +72,14 @@ impl MirrorHashes {
                 });
             }
         }
+        let started = std::time::Instant::now();
         let hashes = PackageHashes::of_zip(std::io::BufReader::with_capacity(64 * 1024, file))?;
+        eprintln!(
+            "{}: hashed {file_name} ({} bytes) in {} ms",
+            self.key,
+            metadata.len(),
+            started.elapsed().as_millis()
+        );
         // Without a modification time a replaced file could not be told apart: do not remember.
         if let Some(modified_nanos) = modified_nanos {
             self.entries.insert(

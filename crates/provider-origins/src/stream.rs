@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use component_http::{plain_text, send_response, start_streaming, ResponseBodyReader};
+use github_access::github::http::Method;
 use github_access::github::Repository;
 use github_access::{error_response, GitHubAccess};
 use spin_sdk::http::ResponseOutparam;
@@ -71,11 +72,18 @@ pub async fn release_asset(
         Ok(access) => access,
         Err(error) => return send_response(out, error_response(&error)).await,
     };
-    let upstream =
-        match access.open_download(|requests| requests.release_asset(repository, asset_id)) {
-            Ok(upstream) => upstream,
-            Err(error) => return send_response(out, error_response(&error)).await,
-        };
+    let upstream = access.open_download(|requests| {
+        let mut download = requests.release_asset(repository, asset_id)?;
+        if head_only {
+            // go-getter (Terraform 1.11) asks HEAD before GET: answer it without a download.
+            *download.method_mut() = Method::HEAD;
+        }
+        Ok(download)
+    });
+    let upstream = match upstream {
+        Ok(upstream) => upstream,
+        Err(error) => return send_response(out, error_response(&error)).await,
+    };
     let mut headers = vec![("content-type", content_type(file_name).to_owned())];
     if let Some(length) = upstream
         .headers()

@@ -303,6 +303,13 @@ impl TrustedKeys {
                     .map(|fp| format!("{fp:X}")),
             )
             .collect();
+        // For the message: key IDs, as Terraform and GnuPG print them (a v4 fingerprint ends
+        // with its key ID).
+        let mut issuer_ids: Vec<&str> = issuers
+            .iter()
+            .map(|issuer| &issuer[issuer.len().saturating_sub(16)..])
+            .collect();
+        issuer_ids.dedup();
         let names_key = |candidate_id: String, candidate_fingerprint: String| {
             issuers.is_empty()
                 || issuers
@@ -344,7 +351,7 @@ impl TrustedKeys {
         Err(match attempted {
             Some((key_id, reason)) => SignatureProblem::Invalid { key_id, reason },
             None => SignatureProblem::UnknownIssuer {
-                issuer: issuers.join(", "),
+                issuer: issuer_ids.join(", "),
                 trusted: self
                     .keys
                     .iter()

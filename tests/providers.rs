@@ -696,3 +696,32 @@ fn provider_repository_template_maps_providers_to_other_repositories() {
         .installed_executable(SOURCE, "3.1.0", "hello")
         .is_some());
 }
+
+/// `make run` serves the repository's sample registry: its provider installs as published.
+#[test]
+fn the_sample_provider_installs_from_the_repository_registry() {
+    let state = tempfile::tempdir().expect("state");
+    let wharf = WharfHost::start(
+        &end_to_end::wharf_host::wharf_manifest(),
+        state.path(),
+        &[("api_tokens", TOKEN), ("url_signing_key", SIGNING_KEY)],
+    );
+    for binary in terraform_binaries() {
+        let version = terraform_version(&binary);
+        let project = ProviderProject::from_registry(
+            wharf.address,
+            TOKEN,
+            "registry.test/wharf/hello",
+            "~> 1.0",
+        );
+        let output = project.init(&binary);
+        assert!(output.status.success(), "{version}: {}", describe(&output));
+        let executable = project
+            .installed_executable("registry.test/wharf/hello", "1.0.0", "hello")
+            .unwrap_or_default();
+        assert!(
+            executable.contains("wharf/hello is a sample package"),
+            "{version}: {executable}"
+        );
+    }
+}

@@ -139,6 +139,17 @@ fn zips_are_checksummed_signed_and_published_once() {
         keys.starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----"),
         "{keys}"
     );
+    // Public files: whoever runs wharf (another user in a container) must be able to read them.
+    let mode = |path: PathBuf| {
+        std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(path).expect("metadata").permissions(),
+        ) & 0o777
+    };
+    assert_eq!(mode(version.clone()), 0o755);
+    assert_eq!(
+        mode(registry.join("providers/acme/signing-keys.asc")),
+        0o644
+    );
 
     // Published versions never change.
     let again = pack(&[path(&linux)]);

@@ -31,6 +31,8 @@ pub fn publish_version(
         .tempdir_in(&parent)
         .with_context(|| format!("cannot create a staging directory in {}", parent.display()))?;
     inputs.write_into(staging.path())?;
+    // Staging directories are private (0700); the published one is read by whoever runs wharf.
+    readable_by_all(staging.path(), 0o755)?;
     std::fs::rename(staging.path(), &target)
         .with_context(|| format!("cannot move the release into {}", target.display()))?;
     // Renamed away: nothing is left for the guard to delete.
@@ -60,5 +62,18 @@ pub fn trust_key(
     }
     updated.push_str(key.armored());
     write_atomically(&path, |output| Ok(output.write_all(updated.as_bytes())?))?;
+    readable_by_all(&path, 0o644)?;
     Ok(Some(path))
+}
+
+#[cfg(unix)]
+fn readable_by_all(path: &std::path::Path, mode: u32) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("cannot make {} readable", path.display()))
+}
+
+#[cfg(not(unix))]
+fn readable_by_all(_path: &std::path::Path, _mode: u32) -> anyhow::Result<()> {
+    Ok(())
 }

@@ -123,8 +123,11 @@ pub fn no_such_version(address: &ProviderAddress, version: &ProviderVersion) -> 
 pub struct JudgedReleases {
     /// Offered and refused releases.
     pub releases: ProviderReleases,
-    github: Option<(Repository, BTreeMap<ProviderVersion, BTreeMap<String, u64>>)>,
+    github: Option<(Repository, BTreeMap<ProviderVersion, ReleaseAssets>)>,
 }
+
+/// A GitHub release's assets: file name → asset id.
+type ReleaseAssets = BTreeMap<String, u64>;
 
 impl JudgedReleases {
     pub(crate) fn on_github(repository: Repository) -> Self {
@@ -147,7 +150,7 @@ impl JudgedReleases {
         &mut self,
         version: ProviderVersion,
         outcome: Result<OfferedRelease, ReleaseRefusal>,
-        assets: BTreeMap<String, u64>,
+        assets: ReleaseAssets,
     ) {
         if let Some((_, by_version)) = &mut self.github {
             by_version.insert(version.clone(), assets);

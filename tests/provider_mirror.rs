@@ -4,8 +4,8 @@
 //! and 1.0.3) installs through that wharf's `/mirror/v1/` over HTTPS with a test CA.
 
 use end_to_end::providers::{
-    copy_tree, goreleaser_release, wharf_cli, write_files, Application, Author, ProviderProject,
-    HOST_PLATFORM,
+    copy_tree, goreleaser_release, terraform_says, wharf_cli, write_files, Application, Author,
+    ProviderProject, HOST_PLATFORM,
 };
 use end_to_end::terraform::{describe, terraform_binaries, terraform_version};
 use end_to_end::test_ca::TestCertificates;
@@ -91,15 +91,6 @@ fn mirror_wharf(
         &[("api_tokens", TOKEN), ("url_signing_key", SIGNING_KEY)],
         certificates,
     )
-}
-
-fn terraform_says(output: &std::process::Output) -> String {
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[test]

@@ -4,7 +4,8 @@
 
 use end_to_end::fake_github::{FakeAsset, FakeGitHub, FakeRelease, FakeRepository};
 use end_to_end::providers::{
-    goreleaser_release, wharf_cli, write_files, Application, Author, ProviderProject, HOST_PLATFORM,
+    goreleaser_release, terraform_says, wharf_cli, write_files, Application, Author,
+    ProviderProject, HOST_PLATFORM,
 };
 use end_to_end::terraform::{describe, terraform_binaries, terraform_version};
 use end_to_end::WharfHost;
@@ -52,16 +53,6 @@ fn files_wharf(application: &Application, state: &std::path::Path) -> WharfHost 
         state,
         &[("api_tokens", TOKEN), ("url_signing_key", SIGNING_KEY)],
     )
-}
-
-/// What terraform printed, with its line wrapping undone (it wraps long messages).
-fn terraform_says(output: &std::process::Output) -> String {
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[test]

@@ -254,6 +254,16 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// What terraform printed, with its line wrapping undone (it wraps long messages).
+pub fn terraform_says(output: &std::process::Output) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Runs the `wharf` CLI.
 pub fn wharf_cli(args: &[&str]) -> Output {
     Command::new(crate::paths::workspace_binary("wharf"))

@@ -1,7 +1,7 @@
 //! `…/{hostname}/{namespace}/{type}/index.json` and `…/{version}.json`.
 
 use component_http::plain_text;
-use provider_origins::{mirror_directory, signed, MirrorHashes};
+use provider_origins::{json, mirror_directory, signed, MirrorHashes};
 use spin_sdk::http::Response;
 use terraform_providers::{
     mirror_index_document, mirror_version_document, MirrorArchive, MirrorArchiveEntry,
@@ -110,12 +110,4 @@ fn archives(hostname: &RegistryHostname, address: &ProviderAddress) -> Option<Ve
 
 fn not_mirrored(hostname: &RegistryHostname, address: &ProviderAddress) -> Response {
     plain_text(404, &format!("{hostname}/{address} is not mirrored here"))
-}
-
-fn json(body: String) -> Response {
-    Response::builder()
-        .status(200)
-        .header("content-type", "application/json")
-        .body(body)
-        .build()
 }

@@ -2,7 +2,9 @@
 //! `GET /v1/providers/{namespace}/{type}/{version}/download/{os}/{arch}`.
 
 use component_http::{plain_text, require_identity};
-use provider_origins::{no_such_version, signed, trusted_keys, unknown_provider, ProviderOrigin};
+use provider_origins::{
+    json, no_such_version, signed, trusted_keys, unknown_provider, ProviderOrigin,
+};
 use spin_sdk::http::{Method, Request, Response};
 use terraform_providers::{
     download_document, versions_document, DownloadUrls, PathError, Platform, ProviderAddress,
@@ -115,12 +117,4 @@ fn download(
         signature: url(&names.checksums_signature())?,
     };
     Ok(json(download_document(release, archive, &urls, signer)))
-}
-
-fn json(body: String) -> Response {
-    Response::builder()
-        .status(200)
-        .header("content-type", "application/json")
-        .body(body)
-        .build()
 }

@@ -31,6 +31,15 @@ pub use signed_urls::{authorize_download, signed};
 use component_http::FILES_ROOT;
 use terraform_providers::{FilesOrigin, MirrorDirectory};
 
+/// A 200 answer carrying a protocol document.
+pub fn json(body: String) -> spin_sdk::http::Response {
+    spin_sdk::http::Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .body(body)
+        .build()
+}
+
 /// The files origin's provider directory.
 pub fn files_origin() -> FilesOrigin {
     FilesOrigin::new(format!("{FILES_ROOT}/providers"))

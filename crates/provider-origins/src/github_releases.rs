@@ -9,9 +9,8 @@ use github_access::github::{parse_releases, GitHubError, Release, Repository};
 use github_access::{error_response, AccessError, GitHubAccess};
 use spin_sdk::http::Response;
 use terraform_providers::{
-    verify_release_files, OfferedRelease, ProviderAddress, ProviderVersion, ReleaseLayout,
-    ReleaseRefusal, TrustedKeys, VerifiedFiles, MAX_CHECKSUMS_BYTES, MAX_MANIFEST_BYTES,
-    MAX_SIGNATURE_BYTES,
+    OfferedRelease, ProviderAddress, ProviderVersion, ReleaseLayout, ReleaseRefusal, TrustedKeys,
+    VerifiedFiles, MAX_CHECKSUMS_BYTES, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES,
 };
 
 use crate::origin::{unknown_provider, JudgedReleases};
@@ -131,7 +130,7 @@ fn verified_files(
         };
         Ok(match (checksums, signature, manifest.transpose()) {
             (Ok(checksums), Ok(signature), Ok(manifest)) => {
-                verify_release_files(&checksums, &signature, manifest.as_deref(), keys)
+                layout.verify(&checksums, &signature, manifest.as_deref(), keys)
             }
             (Err(refusal), _, _) | (_, Err(refusal), _) | (_, _, Err(refusal)) => Err(refusal),
         })

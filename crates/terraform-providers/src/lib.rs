@@ -51,8 +51,7 @@ pub use naming::ProviderRepositoryNaming;
 pub use package_hash::{PackageHashError, PackageHashes, MAX_UNPACKED_BYTES};
 pub use platform::{Platform, PlatformError};
 pub use release::{
-    verify_release_files, OfferedArchive, OfferedRelease, ProviderReleases, ReleaseLayout,
-    ReleaseRefusal, VerifiedFiles,
+    OfferedArchive, OfferedRelease, ProviderReleases, ReleaseLayout, ReleaseRefusal, VerifiedFiles,
 };
 pub use release_files::{checksums_file_identity, ReleaseFile, ReleaseFileNames};
 pub use requests::{MirrorRequest, PathError, RegistryRequest, MIRROR_PREFIX, REGISTRY_PREFIX};

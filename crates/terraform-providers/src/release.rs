@@ -7,6 +7,7 @@
 //! so a release is judged the same wherever it lives.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::{
     protocols_from_manifest, Checksums, ChecksumsError, ManifestError, Platform, ProviderAddress,
@@ -78,26 +79,6 @@ pub struct VerifiedFiles {
     pub signed_by: String,
 }
 
-/// Verifies a release's `SHA256SUMS` against its signature and reads its manifest.
-pub fn verify_release_files(
-    checksums: &[u8],
-    signature: &[u8],
-    manifest: Option<&[u8]>,
-    keys: &TrustedKeys,
-) -> Result<VerifiedFiles, ReleaseRefusal> {
-    let signed_by = keys.verify(checksums, signature)?.fingerprint().to_owned();
-    let checksums = Checksums::parse(checksums)?;
-    let protocols = match manifest {
-        Some(document) => protocols_from_manifest(document)?,
-        None => DEFAULT_PROTOCOLS.iter().map(|p| (*p).to_owned()).collect(),
-    };
-    Ok(VerifiedFiles {
-        checksums,
-        protocols,
-        signed_by,
-    })
-}
-
 /// Why a release is not offered. The message goes to the operator's log and, as a registry
 /// warning, to the Terraform user who asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -114,6 +95,9 @@ pub enum ReleaseRefusal {
     /// The manifest is unusable.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
+    /// The manifest differs from what the signed checksums say it is.
+    #[error("{0} does not match its checksum in SHA256SUMS: it was changed after signing")]
+    ManifestAltered(String),
     /// A file could not be read.
     #[error("cannot read {0}")]
     Unreadable(String),
@@ -192,7 +176,35 @@ impl ReleaseLayout {
         manifest: Option<&[u8]>,
         keys: &TrustedKeys,
     ) -> Result<OfferedRelease, ReleaseRefusal> {
-        self.offer(&verify_release_files(checksums, signature, manifest, keys)?)
+        self.offer(&self.verify(checksums, signature, manifest, keys)?)
+    }
+
+    /// Verifies the release's `SHA256SUMS` against its signature and reads its manifest. A
+    /// manifest that the signed checksums list must match them (GoReleaser lists it).
+    pub fn verify(
+        &self,
+        checksums: &[u8],
+        signature: &[u8],
+        manifest: Option<&[u8]>,
+        keys: &TrustedKeys,
+    ) -> Result<VerifiedFiles, ReleaseRefusal> {
+        let signed_by = keys.verify(checksums, signature)?.fingerprint().to_owned();
+        let checksums = Checksums::parse(checksums)?;
+        let protocols = match (&self.manifest, manifest) {
+            (Some(name), Some(document)) => {
+                let listed = checksums.sha256_of(name);
+                if listed.is_some_and(|sha256| sha256 != hex::encode(Sha256::digest(document))) {
+                    return Err(ReleaseRefusal::ManifestAltered(name.clone()));
+                }
+                protocols_from_manifest(document)?
+            }
+            _ => DEFAULT_PROTOCOLS.iter().map(|p| (*p).to_owned()).collect(),
+        };
+        Ok(VerifiedFiles {
+            checksums,
+            protocols,
+            signed_by,
+        })
     }
 
     /// What the release offers, given its verified files: each zip present that the signed

@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 use terraform_providers::{
     download_document, manifest_for_protocols, mirror_index_document, mirror_version_document,
     versions_document, Checksums, DownloadUrls, FilesOrigin, MirrorArchiveEntry, Platform,
-    ProviderAddress, ProviderVersion, ReleaseFileNames, ReleaseRefusal, SignatureProblem,
-    TrustedKeys,
+    ProviderAddress, ProviderVersion, ReleaseFileNames, ReleaseLayout, ReleaseRefusal,
+    SignatureProblem, TrustedKeys,
 };
 
 const CREATED: u64 = 1_700_000_000;
@@ -373,4 +373,55 @@ fn mirror_documents_have_the_network_mirror_shape() {
     );
     let empty: Value = serde_json::from_str(&mirror_index_document(&[])).expect("JSON");
     assert_eq!(empty, serde_json::json!({"versions": {}}));
+}
+
+#[test]
+fn a_manifest_changed_after_signing_is_refused() {
+    let author = key(6);
+    let keys = trusted(&author);
+    let version = version("1.0.0");
+    let names = ReleaseFileNames::new("hello", &version);
+    let linux = Platform::new("linux", "amd64").expect("valid");
+    let manifest = manifest_for_protocols(&["6.0".to_owned()]);
+    // As GoReleaser does: the manifest is listed in SHA256SUMS.
+    let checksums = Checksums::from_digests([
+        (names.archive(&linux), Sha256::digest(b"zip").into()),
+        (names.manifest(), Sha256::digest(manifest.as_bytes()).into()),
+    ])
+    .render();
+    let signature = author
+        .detached_signature_bytes(checksums.as_bytes(), CREATED + 60)
+        .expect("sig");
+    let files = [
+        names.archive(&linux),
+        names.checksums(),
+        names.checksums_signature(),
+        names.manifest(),
+    ];
+    let layout = ReleaseLayout::from_names(&address(), &version, files.iter().map(String::as_str))
+        .expect("complete");
+    let verified = layout
+        .verify(
+            checksums.as_bytes(),
+            &signature,
+            Some(manifest.as_bytes()),
+            &keys,
+        )
+        .expect("as signed");
+    assert_eq!(verified.protocols, ["6.0"]);
+    let swapped = manifest_for_protocols(&["5.0".to_owned()]);
+    let refusal = layout
+        .verify(
+            checksums.as_bytes(),
+            &signature,
+            Some(swapped.as_bytes()),
+            &keys,
+        )
+        .expect_err("changed after signing");
+    assert!(
+        refusal
+            .to_string()
+            .contains("manifest.json does not match its checksum in SHA256SUMS"),
+        "{refusal}"
+    );
 }

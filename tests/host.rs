@@ -1,6 +1,7 @@
 //! wharf-host's Spin semantics, observed through the probe component (tests/host-probe):
-//! key-value persistence, variables, allowed_outbound_hosts, files, Spin headers, a fresh
-//! instance per request, clean Ctrl-C.
+//! key-value persistence (SQLite, or the store a runtime config file names), variables,
+//! allowed_outbound_hosts, files, Spin headers, a fresh instance per request, clean Ctrl-C; and
+//! its compile cache (a warm start compiles nothing).
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -9,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use end_to_end::paths::repository_root;
+use end_to_end::wharf_host::LaunchOptions;
 use end_to_end::WharfHost;
 
 fn probe_manifest() -> PathBuf {
@@ -65,6 +67,15 @@ fn key_value_persists_across_requests_and_restarts() {
         404,
         "state lives in the state dir"
     );
+}
+
+#[test]
+fn sigterm_stops_as_cleanly_as_ctrl_c() {
+    let state = tempfile::tempdir().expect("state dir");
+    let host = probe(state.path(), &[]);
+    assert_eq!(host.get("/probe/instance-requests").status, 200);
+    // Killed by the signal, the exit status would not be a success.
+    assert!(host.stop_with("-TERM").success(), "SIGTERM is a clean stop");
 }
 
 #[test]
@@ -230,4 +241,130 @@ fn unknown_paths_get_404_from_the_host() {
     let response = host.get("/elsewhere");
     assert_eq!(response.status, 404);
     assert!(response.text().contains("no route"), "{}", response.text());
+}
+
+/// The "N of M components loaded" counts of wharf-host's compile cache line.
+fn cache_counts(host: &WharfHost) -> (usize, usize, String) {
+    let line = host
+        .startup()
+        .iter()
+        .find(|line| line.starts_with("Compile cache "))
+        .cloned()
+        .unwrap_or_else(|| panic!("no compile cache line in {:?}", host.startup()));
+    let counts = line
+        .split(": ")
+        .nth(1)
+        .and_then(|rest| rest.split(" components loaded").next())
+        .and_then(|counts| counts.split_once(" of "))
+        .and_then(|(loaded, total)| Some((loaded.parse().ok()?, total.parse().ok()?)));
+    let (loaded, total) = counts.unwrap_or_else(|| panic!("unexpected line {line:?}"));
+    (loaded, total, line)
+}
+
+#[test]
+fn a_warm_start_loads_every_component_from_the_compile_cache_in_the_state_directory() {
+    let state = tempfile::tempdir().expect("state dir");
+    let manifest = end_to_end::wharf_host::wharf_manifest();
+    let variables = [("url_signing_key", "compile-cache-url-signing-key-0123")];
+    let options = LaunchOptions {
+        own_compile_cache: true,
+        ..LaunchOptions::default()
+    };
+    let start = || {
+        let started = std::time::Instant::now();
+        let host = WharfHost::try_launch(&manifest, state.path(), &variables, &options)
+            .unwrap_or_else(|failure| panic!("{failure}"));
+        let took = started.elapsed();
+        assert_eq!(host.get("/health").status, 200);
+        (host, took)
+    };
+
+    let (cold, cold_took) = start();
+    let (loaded, total, line) = cache_counts(&cold);
+    assert_eq!(loaded, 0, "{line}");
+    assert!(total >= 6 && line.contains("compiled health"), "{line}");
+    assert!(
+        line.contains(&state.path().join("compiled").display().to_string()),
+        "the cache lives in the state directory by default: {line}"
+    );
+    assert!(cold.stop().success());
+
+    let (warm, warm_took) = start();
+    let (loaded, warm_total, line) = cache_counts(&warm);
+    assert_eq!((loaded, warm_total), (total, total), "{line}");
+    assert!(!line.contains(", compiled "), "{line}");
+    println!(
+        "start until serving: cold {cold_took:?} (compiled {total} components), warm {warm_took:?} (all from the cache)"
+    );
+    assert!(warm.stop().success());
+
+    // A damaged entry is never loaded: that component is compiled again, and the line says so.
+    let entry = std::fs::read_dir(state.path().join("compiled"))
+        .expect("cache directory")
+        .map(|entry| entry.expect("entry").path())
+        .find(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "cwasm")
+        })
+        .expect("a cache entry");
+    let mut bytes = std::fs::read(&entry).expect("read entry");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&entry, bytes).expect("damage entry");
+    let (healed, _) = start();
+    let (loaded, _, line) = cache_counts(&healed);
+    assert_eq!(loaded, total - 1, "{line}");
+    assert!(
+        line.contains("cache file discarded: checksum mismatch"),
+        "{line}"
+    );
+    drop(healed);
+}
+
+#[test]
+fn a_runtime_config_file_can_name_spins_sqlite_store_for_key_value() {
+    let state = tempfile::tempdir().expect("state dir");
+    let config = tempfile::tempdir().expect("config dir");
+    let runtime_config = config.path().join("runtime-config.toml");
+    std::fs::write(
+        &runtime_config,
+        "[key_value_store.default]\ntype = \"spin\"\npath = \"data/wharf.db\"\n",
+    )
+    .expect("write runtime config");
+    let arguments = [
+        "--runtime-config-file",
+        runtime_config.to_str().expect("utf-8"),
+    ];
+    let host = WharfHost::start_with(
+        &probe_manifest(),
+        state.path(),
+        &[("required_value", "present")],
+        &arguments,
+    );
+    let database = config.path().join("data/wharf.db");
+    assert!(
+        host.startup()
+            .iter()
+            .any(|line| line.contains(&format!("default: SQLite file {}", database.display()))),
+        "{:?}",
+        host.startup()
+    );
+    assert_eq!(
+        host.send("PUT", "/probe/kv/colour", &[], b"green").status,
+        204
+    );
+    assert!(host.stop().success());
+    assert!(
+        database.exists(),
+        "relative to the runtime config file, as in Spin"
+    );
+    assert!(!state.path().join("key_value.db").exists());
+
+    let again = WharfHost::start_with(
+        &probe_manifest(),
+        state.path(),
+        &[("required_value", "present")],
+        &arguments,
+    );
+    assert_eq!(again.get("/probe/kv/colour").text(), "green");
 }

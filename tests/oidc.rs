@@ -210,7 +210,8 @@ fn a_burst_of_unknown_key_ids_fetches_the_key_set_at_most_once_a_minute() {
     std::thread::sleep(std::time::Duration::from_millis(200));
     // Reported, not asserted: timings belong in measurements, not in pass/fail.
     let durations: Vec<String> = wharf
-        .log()
+        .request_log()
+        .unwrap_or_default()
         .iter()
         .filter(|line| line.starts_with(&format!("GET {path} 200 ")))
         .filter_map(|line| line.split_whitespace().nth(3).map(str::to_owned))
@@ -279,4 +280,223 @@ fn github_action_login_with_something_that_is_not_a_token_is_refused() {
         assert_eq!(response.status, 401, "{password:?}: {}", response.text());
         assert!(response.header("www-authenticate").is_some());
     }
+}
+
+#[test]
+fn an_exchanged_token_dies_when_the_audience_changes() {
+    let issuer = TestIssuer::start();
+    let state = tempfile::tempdir().expect("state");
+    let path = "/dists/stable/Release";
+    let token = {
+        let wharf = oidc_wharf(&issuer, state.path());
+        let exchanged = wharf.send(
+            "POST",
+            "/auth/token",
+            &[(
+                "Authorization",
+                bearer(&issuer.token_for("acme/infra", AUDIENCE)).as_bytes(),
+            )],
+            b"",
+        );
+        assert_eq!(exchanged.status, 200, "{}", exchanged.text());
+        let answer: serde_json::Value = serde_json::from_slice(&exchanged.body).expect("json");
+        let token = answer["token"].as_str().expect("token").to_owned();
+        end_to_end::secrets::remember(&token);
+        token
+    };
+    // The operator moves wharf to another audience: the same state directory, a new setting.
+    let moved = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("oidc_issuer", &issuer.url()),
+            ("oidc_audience", "https://registry.other.example"),
+            ("oidc_allowed_repositories", "acme/infra, tools-org/*"),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let refused = moved.get_with(path, &[("Authorization", github_action(&token).as_bytes())]);
+    assert_eq!(refused.status, 401, "{}", refused.text());
+    assert_eq!(
+        refused.text().trim(),
+        "wharf token refused: it was issued under another OIDC issuer or audience"
+    );
+    drop(moved);
+    // Back on the audience it was issued under, it works again: the audience decided.
+    let wharf = oidc_wharf(&issuer, state.path());
+    let response = wharf.get_with(path, &[("Authorization", bearer(&token).as_bytes())]);
+    assert_eq!(response.status, 200, "{}", response.text());
+}
+
+#[test]
+fn a_failing_issuer_is_asked_at_most_once_a_minute_and_named_only_in_the_log() {
+    let issuer = TestIssuer::start();
+    issuer.set_failing(true);
+    let state = tempfile::tempdir().expect("state");
+    let wharf = oidc_wharf(&issuer, state.path());
+    let path = "/dists/stable/Release";
+    let start_together = std::sync::Barrier::new(25);
+    let responses: Vec<end_to_end::HttpResponse> = std::thread::scope(|scope| {
+        let requests: Vec<_> = (0..25)
+            .map(|index| {
+                let (wharf, issuer, start_together) = (&wharf, &issuer, &start_together);
+                scope.spawn(move || {
+                    let claims = issuer.claims("acme/infra", AUDIENCE, now(), now() + 300);
+                    let token = issuer.mint(&claims, &format!("kid-{index}"));
+                    let source = std::net::IpAddr::from([127, 0, 5, index as u8 + 1]);
+                    start_together.wait();
+                    wharf.get_from(
+                        source,
+                        path,
+                        &[("Authorization", bearer(&token).as_bytes())],
+                    )
+                })
+            })
+            .collect();
+        requests
+            .into_iter()
+            .map(|request| request.join().expect("request"))
+            .collect()
+    });
+    // Then more, one after another, for a few seconds.
+    let mut responses = responses;
+    for index in 0..25u8 {
+        let token = issuer.token_for("acme/infra", AUDIENCE);
+        let source = std::net::IpAddr::from([127, 0, 6, index + 1]);
+        responses.push(wharf.get_from(
+            source,
+            path,
+            &[("Authorization", bearer(&token).as_bytes())],
+        ));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        issuer.requests() <= 1,
+        "{} requests to a failing issuer within a minute",
+        issuer.requests()
+    );
+    for response in &responses {
+        assert_eq!(response.status, 503, "{}", response.text());
+        assert_eq!(
+            response.text().trim(),
+            "the OIDC issuer's keys are unavailable"
+        );
+        assert!(response.header("retry-after").is_some());
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = wharf.log().join("\n");
+    if issuer.requests() == 1 {
+        assert!(
+            log.contains(&issuer.url()) && log.contains("HTTP 500"),
+            "the log says where and how: {log}"
+        );
+    }
+    println!(
+        "50 requests while the issuer fails: {} request(s) to it",
+        issuer.requests()
+    );
+}
+
+#[test]
+fn an_unreachable_issuer_is_not_described_to_clients() {
+    // Nothing listens on this port: the connection is refused.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let unreachable = format!("http://{}", closed.local_addr().expect("address"));
+    drop(closed);
+    let issuer = TestIssuer::start();
+    let state = tempfile::tempdir().expect("state");
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("oidc_issuer", &unreachable),
+            ("oidc_audience", AUDIENCE),
+            ("oidc_allowed_repositories", "acme/infra"),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let token = issuer.token_for("acme/infra", AUDIENCE);
+    let response = wharf.get_with(
+        "/dists/stable/Release",
+        &[("Authorization", github_action(&token).as_bytes())],
+    );
+    assert_eq!(response.status, 503, "{}", response.text());
+    assert_eq!(
+        response.text().trim(),
+        "the OIDC issuer's keys are unavailable"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = wharf.log().join("\n");
+    assert!(log.contains(&unreachable), "{log}");
+}
+
+#[test]
+fn nobody_elses_bad_tokens_lock_out_the_shared_github_action_login() {
+    let issuer = TestIssuer::start();
+    let state = tempfile::tempdir().expect("state");
+    let wharf = oidc_wharf(&issuer, state.path());
+    let path = "/dists/stable/Release";
+    let outsider = issuer.token_for("mallory/infra", AUDIENCE);
+    for host in 1..=5u8 {
+        let source = std::net::IpAddr::from([127, 0, 7, host]);
+        let mut last = None;
+        for _ in 0..12 {
+            last = Some(wharf.get_from(
+                source,
+                path,
+                &[("Authorization", github_action(&outsider).as_bytes())],
+            ));
+        }
+        let last = last.expect("responses");
+        assert_eq!(last.status, 429, "{}", last.text());
+    }
+    let fresh = std::net::IpAddr::from([127, 0, 8, 1]);
+    let response = wharf.get_from(
+        fresh,
+        path,
+        &[(
+            "Authorization",
+            github_action(&issuer.token_for("acme/infra", AUDIENCE)).as_bytes(),
+        )],
+    );
+    assert_eq!(response.status, 200, "{}", response.text());
+}
+
+#[test]
+fn a_hung_issuer_costs_a_client_seconds_not_minutes() {
+    // Accepts connections and never answers.
+    let hung = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let hung_url = format!("http://{}", hung.local_addr().expect("address"));
+    let held = std::thread::spawn(move || {
+        let connections: Vec<_> = hung.incoming().take(1).collect();
+        std::thread::sleep(std::time::Duration::from_secs(30));
+        drop(connections);
+    });
+    let issuer = TestIssuer::start();
+    let state = tempfile::tempdir().expect("state");
+    let wharf = WharfHost::start(
+        &wharf_manifest(),
+        state.path(),
+        &[
+            ("oidc_issuer", &hung_url),
+            ("oidc_audience", AUDIENCE),
+            ("oidc_allowed_repositories", "acme/infra"),
+            ("url_signing_key", SIGNING_KEY),
+        ],
+    );
+    let token = issuer.token_for("acme/infra", AUDIENCE);
+    let started = std::time::Instant::now();
+    let response = wharf.get_with(
+        "/dists/stable/Release",
+        &[("Authorization", bearer(&token).as_bytes())],
+    );
+    let waited = started.elapsed();
+    assert_eq!(response.status, 503, "{}", response.text());
+    assert_eq!(
+        response.text().trim(),
+        "the OIDC issuer's keys are unavailable"
+    );
+    println!("a hung issuer cost the client {waited:?}");
+    assert!(waited < std::time::Duration::from_secs(20), "{waited:?}");
+    drop(held);
 }

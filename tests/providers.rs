@@ -2,7 +2,11 @@
 //! providers published with `wharf provider pack` (files origin) and as GitHub releases in
 //! GoReleaser's layout (GitHub origin), signed with keys GnuPG made.
 
-use end_to_end::fake_github::{FakeAsset, FakeGitHub, FakeRelease, FakeRepository};
+use std::time::Duration;
+
+use end_to_end::fake_github::{
+    FakeAsset, FakeGitHub, FakeRelease, FakeRepository, GitHubFailure, REVALIDATE_AFTER,
+};
 use end_to_end::providers::{
     goreleaser_release, terraform_says, wharf_cli, write_files, Application, Author,
     ProviderProject, HOST_PLATFORM,
@@ -509,7 +513,12 @@ fn download_urls_are_signed_short_lived_and_refuse_tampering() {
         "/provider-downloads/files/acme/hello/1.0.0/..%2f..%2fsigning-keys.asc",
         &auth,
     );
-    assert_eq!(key_file.status, 404, "{}", key_file.text());
+    assert_eq!(key_file.status, 400, "{}", key_file.text());
+    assert!(
+        key_file.text().contains("encoded '/'"),
+        "{}",
+        key_file.text()
+    );
     let wrong_token = wharf.get_with(path, &[("Authorization", b"Bearer not-the-token-0123456")]);
     assert_eq!(wrong_token.status, 401);
 }
@@ -582,7 +591,7 @@ fn malformed_and_unknown_requests_get_precise_answers() {
         (
             "/mirror/v1/../hashicorp/null/index.json",
             400,
-            "invalid provider hostname",
+            "'.' or '..' segment",
         ),
     ] {
         let response = wharf.get_with(path, &auth);
@@ -608,7 +617,8 @@ fn malformed_and_unknown_requests_get_precise_answers() {
 }
 
 #[test]
-fn github_failures_are_retryable_errors_and_owners_outside_allowed_owners_do_not_exist() {
+fn github_failures_serve_what_wharf_knew_or_a_retryable_error_and_owners_outside_allowed_owners_do_not_exist(
+) {
     let author = Author::new("author@example.org", "rsa3072");
     let github = github_with_provider(vec![release(
         1,
@@ -636,14 +646,51 @@ fn github_failures_are_retryable_errors_and_owners_outside_allowed_owners_do_not
         "never asked"
     );
 
-    github.set_rate_limited(true);
-    let limited = wharf.get_with("/v1/providers/acme/hello/versions", &auth);
+    let fresh = wharf.get_with("/v1/providers/acme/hello/versions", &auth);
+    assert_eq!(fresh.status, 200, "{}", fresh.text());
+    assert_eq!(fresh.header("warning"), None);
+    let (host_os, host_arch) = HOST_PLATFORM.split_once('_').expect("os_arch");
+    let download_path = format!("/v1/providers/acme/hello/1.0.0/download/{host_os}/{host_arch}");
+
+    // GitHub fails after wharf has seen the provider: its copy stands in, marked stale.
+    github.fail(Some(GitHubFailure::ServerError));
+    // Past the fresh window: GitHub must be asked to confirm what wharf knows.
+    std::thread::sleep(REVALIDATE_AFTER);
+    let stale = wharf.get_with("/v1/providers/acme/hello/versions", &auth);
+    assert_eq!(stale.status, 200, "{}", stale.text());
+    assert_eq!(stale.text(), fresh.text());
+    assert!(stale.header("warning").is_some(), "{:?}", stale.headers);
+    let download = wharf.get_with(&download_path, &auth);
+    assert_eq!(download.status, 200, "{}", download.text());
+    assert!(
+        download.header("warning").is_some(),
+        "{:?}",
+        download.headers
+    );
+    assert!(
+        wharf.log().iter().any(
+            |line| line.contains("serving the releases of acme/terraform-provider-hello stale")
+        ),
+        "{:#?}",
+        wharf.log()
+    );
+
+    // Rate-limited for a provider wharf never saw: nothing stands in, and the client is told
+    // when to retry.
+    github.fail(Some(GitHubFailure::RateLimited {
+        reset_in: Duration::from_secs(120),
+    }));
+    let limited = wharf.get_with("/v1/providers/acme/other/versions", &auth);
     assert_eq!(limited.status, 503, "{}", limited.text());
     assert!(limited.header("retry-after").is_some());
-    assert!(!limited.text().is_empty());
-    github.set_rate_limited(false);
-    let recovered = wharf.get_with("/v1/providers/acme/hello/versions", &auth);
-    assert_eq!(recovered.status, 200, "{}", recovered.text());
+    assert!(
+        limited
+            .text()
+            .contains("no earlier copy of the releases of acme/terraform-provider-other"),
+        "{}",
+        limited.text()
+    );
+    github.fail(None);
 }
 
 #[test]

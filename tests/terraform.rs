@@ -3,52 +3,19 @@
 
 use std::io::Write;
 
-use end_to_end::fake_github::{FakeApp, FakeGitHub, FakeRepository};
+use end_to_end::fake_github::{
+    CallCounts, FakeApp, FakeGitHub, FakeRepository, GitHubFailure, REVALIDATE_AFTER,
+};
+use end_to_end::github_fixtures::{github_tarball, module_tarball, sha};
 use end_to_end::terraform::{describe, terraform_binaries, terraform_version, TerraformProject};
 use end_to_end::test_ca::TestCertificates;
 use end_to_end::wharf_host::wharf_manifest;
 use end_to_end::WharfHost;
-use flate2::write::GzEncoder;
 use rsa::pkcs1::EncodeRsaPrivateKey;
 
 const TOKEN: &str = "terraform-token-0123456789";
 const SIGNING_KEY: &str = "module-url-signing-key-0123456789";
 const GITHUB_TOKEN: &str = "ghp_fakefakefakefakefakefakefakefakefake1";
-
-fn sha(seed: u32) -> String {
-    format!("{seed:08x}").repeat(5)
-}
-
-/// A tarball shaped like GitHub's: pax global header, then everything under `owner-repo-sha7/`.
-fn github_tarball(top: &str, main_tf: &str) -> Vec<u8> {
-    let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), flate2::Compression::default()));
-    let mut global = tar::Header::new_ustar();
-    global.set_entry_type(tar::EntryType::XGlobalHeader);
-    let comment = b"52 comment=0123456789abcdef0123456789abcdef01234567\n";
-    global.set_size(comment.len() as u64);
-    global.set_path("pax_global_header").expect("path");
-    global.set_cksum();
-    builder
-        .append(&global, &comment[..])
-        .expect("global header");
-    for (path, contents) in [
-        ("main.tf", main_tf),
-        (
-            "modules/disk/main.tf",
-            "variable \"size\" {\n  default = 8\n}\n",
-        ),
-    ] {
-        let mut header = tar::Header::new_gnu();
-        header.set_mode(0o644);
-        header.set_size(contents.len() as u64);
-        builder
-            .append_data(&mut header, format!("{top}/{path}"), contents.as_bytes())
-            .expect("entry");
-    }
-    let mut encoder = builder.into_inner().expect("tar");
-    encoder.flush().expect("flush");
-    encoder.finish().expect("gzip")
-}
 
 /// `acme/proxmox-vm`, private, with enough old tags to need a second page, non-version tags, a
 /// prerelease newer than the newest release, and a tarball for each version.
@@ -148,16 +115,17 @@ fn terraform_installs_over_https_with_a_trusted_test_ca_and_no_host_block() {
             "{version}"
         );
     }
-    // The discovery, versions and download calls went over TLS with the token; the archive
-    // without it. A plain-HTTP request to the TLS port gets no HTTP answer at all.
-    let log = wharf.log();
-    assert!(
-        log.iter().any(
-            |line| line.contains("GET /v1/modules/wharf/hello/null/versions 200")
-                && line.ends_with("auth=bearer")
-        ),
-        "{log:#?}"
-    );
+    // The discovery, versions and download calls went over TLS with the token.
+    if let Some(log) = wharf.request_log() {
+        assert!(
+            log.iter().any(
+                |line| line.contains("GET /v1/modules/wharf/hello/null/versions 200")
+                    && line.ends_with("auth=bearer")
+            ),
+            "{log:#?}"
+        );
+    }
+    // A plain-HTTP request to the TLS port gets no HTTP answer at all.
     let plain = std::net::TcpStream::connect(wharf.address).and_then(|mut stream| {
         stream.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")?;
         stream.set_read_timeout(Some(std::time::Duration::from_secs(15)))?;
@@ -170,13 +138,17 @@ fn terraform_installs_over_https_with_a_trusted_test_ca_and_no_host_block() {
         !answer.starts_with(b"HTTP/1.1 200"),
         "plain HTTP was served on the TLS port"
     );
-    assert!(
-        wharf
-            .log()
-            .iter()
-            .any(|line| line.contains("TLS handshake with")),
-        "the refused plain-HTTP client was not logged"
-    );
+    if wharf.request_log().is_some() {
+        let logged = wharf.wait_for_log_line(
+            |line| line.contains("TLS handshake with"),
+            std::time::Duration::from_secs(5),
+        );
+        assert!(
+            logged.is_some(),
+            "the refused plain-HTTP client was not logged: {:#?}",
+            wharf.log()
+        );
+    }
 }
 
 /// A wrong CA: terraform refuses the certificate and says so; nothing is installed.
@@ -210,16 +182,18 @@ fn terraform_refuses_a_certificate_it_does_not_trust() {
     assert_eq!(project.installed_version(), None);
 }
 
+/// Each terraform version against a cold wharf, so each one goes the whole way: tags from
+/// GitHub, the tarball through the download host, repacked.
 #[test]
 fn terraform_installs_a_private_module_from_github_tags() {
     let github = FakeGitHub::start();
     github.add_repository("acme/proxmox-vm", proxmox_repository());
     github.add_token(GITHUB_TOKEN);
-    let state = tempfile::tempdir().expect("state");
-    let wharf = github_wharf(&github, state.path(), &[("github_token", GITHUB_TOKEN)]);
 
     for binary in terraform_binaries() {
         let version = terraform_version(&binary);
+        let state = tempfile::tempdir().expect("state");
+        let wharf = github_wharf(&github, state.path(), &[("github_token", GITHUB_TOKEN)]);
         github.clear_calls();
         let project =
             TerraformProject::new(wharf.address, TOKEN, "acme/proxmox-vm/proxmox", "~> 1.0");
@@ -239,33 +213,99 @@ fn terraform_installs_a_private_module_from_github_tags() {
         assert!(project.installed_file("modules/disk/main.tf").is_some());
 
         let calls = github.calls();
-        let api_calls = calls.iter().filter(|call| call.host == "api").count();
         let downloads: Vec<_> = calls
             .iter()
             .filter(|call| call.host == "downloads")
             .collect();
-        println!(
-            "{version}: one terraform init cost {api_calls} GitHub API calls and {} download(s)",
-            downloads.len()
-        );
+        println!("{version}, cold: {}", github.call_counts());
         assert!(calls
             .iter()
             .filter(|call| call.host == "api")
             .all(|call| call.authorization.is_some()));
         assert!(!downloads.is_empty() && downloads.iter().all(|call| call.authorization.is_none()));
-    }
 
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let log = wharf.log().join("\n");
-    assert!(
-        log.contains("/versions 200") && log.contains("terraform-discovery auth=bearer"),
-        "{log}"
-    );
-    assert!(
-        log.contains("module-archives auth=none"),
-        "Terraform sends no token to archive URLs:\n{log}"
-    );
-    assert!(!log.contains(TOKEN) && !log.contains(GITHUB_TOKEN), "{log}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        if let Some(request_log) = wharf.request_log() {
+            let log = request_log.join("\n");
+            assert!(
+                log.contains("/versions 200") && log.contains("terraform-discovery auth=bearer"),
+                "{log}"
+            );
+            assert!(
+                log.contains("module-archives auth=none"),
+                "Terraform sends no token to archive URLs:\n{log}"
+            );
+        }
+        let log = wharf.log().join("\n");
+        assert!(!log.contains(TOKEN) && !log.contains(GITHUB_TOKEN), "{log}");
+    }
+}
+
+/// A module with `tag_count` version tags (two pages from 101 on), a tarball for each.
+fn module_with_tags(tag_count: u32) -> FakeRepository {
+    let mut repository = FakeRepository::default();
+    for minor in (0..tag_count).rev() {
+        let commit = sha(5000 + minor);
+        let tag = format!("v1.{minor}.0");
+        repository
+            .tarballs
+            .insert(commit.clone(), module_tarball("acme/vm", &commit, &tag));
+        repository.tags.push((tag, commit));
+    }
+    repository
+}
+
+/// Issue 12 must 4: once wharf has served a version, `terraform init` of it costs GitHub no
+/// call that returns a body: within the fresh window no call at all, after it only
+/// conditional requests answered 304 (which GitHub does not count against the rate limit).
+#[test]
+fn a_warm_terraform_init_costs_github_no_call_that_returns_a_body() {
+    let binary = &terraform_binaries()[0];
+    for tag_count in [3, 114] {
+        let github = FakeGitHub::start();
+        github.add_repository("acme/vm", module_with_tags(tag_count));
+        github.add_token(GITHUB_TOKEN);
+        let state = tempfile::tempdir().expect("state");
+        let wharf = github_wharf(&github, state.path(), &[("github_token", GITHUB_TOKEN)]);
+        let init = |round: &str| {
+            github.clear_calls();
+            let project = TerraformProject::new(wharf.address, TOKEN, "acme/vm/proxmox", "1.1.0");
+            let output = project.init(binary);
+            assert!(output.status.success(), "{round}: {}", describe(&output));
+            assert_eq!(project.installed_version().as_deref(), Some("1.1.0"));
+            assert!(project
+                .installed_file("main.tf")
+                .is_some_and(|main_tf| main_tf.contains("v1.1.0")));
+            let counts = github.call_counts();
+            println!("{tag_count} tags, {round}: {counts}");
+            counts
+        };
+
+        let cold = init("cold");
+        let pages = if tag_count > 100 { 2 } else { 1 };
+        assert_eq!(cold.api_with_body, pages, "the tag list, once");
+        assert_eq!(
+            (cold.api_redirects, cold.downloads),
+            (1, 1),
+            "one tarball, through the download host"
+        );
+
+        let within_window = init("warm, within the fresh window");
+        assert_eq!(
+            within_window,
+            CallCounts::default(),
+            "tags and archive from key-value"
+        );
+
+        std::thread::sleep(REVALIDATE_AFTER);
+        let revalidated = init("warm, revalidated");
+        assert_eq!(revalidated.with_body(), 0, "{revalidated}");
+        assert_eq!(
+            revalidated.api_not_modified, pages,
+            "the warm path asked GitHub, conditionally, once per page"
+        );
+        assert_eq!(revalidated.other, 0);
+    }
 }
 
 #[test]
@@ -313,6 +353,10 @@ fn a_github_app_installation_token_is_minted_once_and_cached() {
     );
     let binary = &terraform_binaries()[0];
     for round in ["cold", "warm"] {
+        if round == "warm" {
+            // Past the fresh window, so the warm round asks GitHub and needs the token.
+            std::thread::sleep(REVALIDATE_AFTER);
+        }
         github.clear_calls();
         let project =
             TerraformProject::new(wharf.address, TOKEN, "acme/proxmox-vm/proxmox", "1.0.0");
@@ -331,6 +375,10 @@ fn a_github_app_installation_token_is_minted_once_and_cached() {
             .count();
         println!("GitHub App, {round}: {api_calls} API calls, {exchanges} token exchange(s)");
         assert_eq!(exchanges, usize::from(round == "cold"), "{round}");
+        assert!(
+            api_calls > exchanges,
+            "{round}: GitHub was asked with the token"
+        );
     }
 }
 
@@ -351,9 +399,48 @@ fn a_moved_tag_is_refused() {
         .contains(&sha(3)));
 
     github.move_tag("acme/proxmox-vm", "v1.1.0", &sha(99));
+    std::thread::sleep(REVALIDATE_AFTER);
     let moved = wharf.get_with(download, &[("Authorization", bearer.as_bytes())]);
     assert_eq!(moved.status, 409, "{}", moved.text());
     assert!(moved.text().contains("v1.1.0"), "{}", moved.text());
+}
+
+/// `allowed_owners` is checked where GitHub is reached, not only by the routes: a correctly
+/// signed archive URL for an owner outside the list (signed before the operator removed the
+/// owner, or by anyone holding the signing key) reads nothing, from GitHub or the cache.
+#[test]
+fn a_signed_archive_url_for_an_owner_outside_allowed_owners_reads_nothing() {
+    let github = FakeGitHub::start();
+    github.add_repository("evil/proxmox-vm", proxmox_repository());
+    github.add_token(GITHUB_TOKEN);
+    let state = tempfile::tempdir().expect("state");
+    let wharf = github_wharf(&github, state.path(), &[("github_token", GITHUB_TOKEN)]);
+    let expires = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        + 300;
+    for owner in ["evil", "EVIL"] {
+        let path = format!("/archive/github/{owner}/proxmox-vm/{}.tar.gz", sha(3));
+        let query = terraform_registry::sign_archive_path(SIGNING_KEY.as_bytes(), &path, expires)
+            .expect("signs");
+        let response = wharf.get(&format!("{path}?{query}"));
+        assert_eq!(response.status, 404, "{owner}: {}", response.text());
+    }
+    assert!(
+        github.calls().is_empty(),
+        "nothing reached GitHub: {:?}",
+        github.calls()
+    );
+    let allowed = format!("/archive/github/acme/proxmox-vm/{}.tar.gz", sha(3));
+    let query = terraform_registry::sign_archive_path(SIGNING_KEY.as_bytes(), &allowed, expires)
+        .expect("signs");
+    assert_eq!(
+        wharf.get(&format!("{allowed}?{query}")).status,
+        404,
+        "acme/proxmox-vm does not exist on this GitHub: the same URL shape reaches it"
+    );
+    assert!(!github.calls().is_empty(), "the allowed owner was asked");
 }
 
 #[test]
@@ -413,20 +500,6 @@ fn github_failures_become_retryable_errors_with_a_body() {
     let garbage = wharf.get_with("/v1/modules/acme/garbage/aws/versions", &authorization);
     assert_eq!(garbage.status, 502, "{}", garbage.text());
 
-    github.set_rate_limited(true);
-    let limited = wharf.get_with(
-        "/v1/modules/acme/proxmox-vm/proxmox/versions",
-        &authorization,
-    );
-    assert_eq!(limited.status, 503, "{}", limited.text());
-    let retry_after: u64 = limited
-        .header("retry-after")
-        .and_then(|value| value.parse().ok())
-        .expect("Retry-After in seconds");
-    assert!((1..=180).contains(&retry_after), "{retry_after}");
-    assert!(limited.text().contains("rate limit"), "{}", limited.text());
-    github.set_rate_limited(false);
-
     let not_allowed = wharf.get_with(
         "/v1/modules/evil/proxmox-vm/proxmox/versions",
         &authorization,
@@ -437,10 +510,38 @@ fn github_failures_become_retryable_errors_with_a_body() {
     );
     let unknown = wharf.get_with("/v1/modules/acme/nothing/proxmox/versions", &authorization);
     assert_eq!(unknown.status, 404);
+
+    // Rate-limited before wharf ever saw the module: nothing cached to stand in.
+    github.fail(Some(GitHubFailure::RateLimited {
+        reset_in: std::time::Duration::from_secs(120),
+    }));
+    let limited = wharf.get_with(
+        "/v1/modules/acme/proxmox-vm/proxmox/versions",
+        &authorization,
+    );
+    assert_eq!(limited.status, 503, "{}", limited.text());
+    let retry_after: u64 = limited
+        .header("retry-after")
+        .and_then(|value| value.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    assert!(limited.text().contains("rate limit"), "{}", limited.text());
+    // GitHub said when the limit resets; until then wharf does not ask again.
+    github.clear_calls();
+    let again = wharf.get_with("/v1/modules/acme/vpc/aws/versions", &authorization);
+    assert_eq!(again.status, 503, "{}", again.text());
+    assert!(
+        again
+            .text()
+            .contains("no earlier copy of the tags of acme/vpc"),
+        "{}",
+        again.text()
+    );
+    assert!(github.calls().is_empty(), "{:?}", github.calls());
 }
 
 #[test]
-fn github_unreachable_is_a_502_with_retry_after() {
+fn github_unreachable_is_a_503_with_retry_after() {
     // Nothing listens on port 9 of loopback.
     let state = tempfile::tempdir().expect("state");
     let wharf = WharfHost::start(
@@ -459,8 +560,13 @@ fn github_unreachable_is_a_502_with_retry_after() {
         "/v1/modules/acme/proxmox-vm/proxmox/versions",
         &[("Authorization", bearer.as_bytes())],
     );
-    assert_eq!(response.status, 502, "{}", response.text());
+    assert_eq!(response.status, 503, "{}", response.text());
     assert!(response.header("retry-after").is_some());
+    assert!(
+        response.text().contains("refused the connection"),
+        "{}",
+        response.text()
+    );
 }
 
 #[test]

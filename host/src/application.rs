@@ -1,17 +1,21 @@
 //! Loads spin.toml into something that can serve: variables resolved, components composed with
-//! their dependencies, compiled and pre-instantiated, routes ready to match.
+//! their dependencies, compiled (or loaded from the compile cache) and pre-instantiated, routes
+//! ready to match, key-value stores open.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context};
-use wasmtime::component::{Component, Linker};
+use tokio::sync::Semaphore;
+use wasmtime::component::Linker;
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
+use crate::compile_cache::{CacheOutcome, CompileCache};
 use crate::compose::{compose, Dependency};
-use crate::key_value::KeyValueDatabase;
+use crate::key_value::KeyValueStores;
+use crate::limits::ServerLimits;
 use crate::manifest::{ComponentDeclaration, FileMount, Manifest};
 use crate::outbound::AllowedHosts;
 use crate::request_state::{ComponentConfig, RequestState};
@@ -27,15 +31,80 @@ pub struct LoadedComponent {
     pub environment: Vec<(String, String)>,
 }
 
+/// Requests served at once, each with its own instance: the size of the pooling allocator.
+/// Beyond it a request waits briefly for a slot, then gets 503 with `Retry-After`.
+pub const MAX_CONCURRENT_INSTANCES: usize = 256;
+
 pub struct Application {
     pub name: String,
     pub routes: RouteTable,
     pub components: HashMap<String, LoadedComponent>,
-    pub key_value: KeyValueDatabase,
+    pub key_value: Arc<KeyValueStores>,
+    pub limits: ServerLimits,
+    pub instance_slots: Arc<Semaphore>,
+}
+
+/// Where state lives and what bounds apply, from the command line and the runtime config file.
+pub struct LoadSettings {
+    pub state_dir: PathBuf,
+    pub compile_cache: PathBuf,
+    pub key_value_stores: BTreeMap<String, crate::runtime_config::KeyValueStoreConfig>,
+    pub limits: ServerLimits,
+}
+
+/// Which components came from the compile cache and which were compiled, for the start line.
+pub struct CompileReport {
+    directory: PathBuf,
+    outcomes: Vec<(String, CacheOutcome)>,
+}
+
+impl CompileReport {
+    pub fn summary(&self) -> String {
+        let loaded = self
+            .outcomes
+            .iter()
+            .filter(|(_, outcome)| *outcome == CacheOutcome::Loaded)
+            .count();
+        let mut compiled = Vec::new();
+        for (id, outcome) in &self.outcomes {
+            if let CacheOutcome::Compiled { discarded, stored } = outcome {
+                let mut note = Vec::new();
+                if let Some(reason) = discarded {
+                    note.push(format!("cache file discarded: {reason}"));
+                }
+                if let Err(reason) = stored {
+                    note.push(format!("not cached: {reason}"));
+                }
+                compiled.push(if note.is_empty() {
+                    id.clone()
+                } else {
+                    format!("{id} ({})", note.join("; "))
+                });
+            }
+        }
+        let mut line = format!(
+            "Compile cache {}: {loaded} of {} components loaded",
+            self.directory.display(),
+            self.outcomes.len()
+        );
+        if !compiled.is_empty() {
+            line.push_str(&format!(", compiled {}", compiled.join(", ")));
+        }
+        line
+    }
 }
 
 impl Application {
-    pub fn load(manifest_path: &Path, state_dir: &Path) -> anyhow::Result<Self> {
+    pub fn load(
+        manifest_path: &Path,
+        settings: LoadSettings,
+    ) -> anyhow::Result<(Self, CompileReport)> {
+        let LoadSettings {
+            state_dir,
+            compile_cache,
+            key_value_stores,
+            limits,
+        } = settings;
         let manifest = Manifest::load(manifest_path)?;
         let base = manifest_path
             .parent()
@@ -51,14 +120,16 @@ impl Application {
                 .map(|trigger| (trigger.route.clone(), trigger.component.clone())),
         )?;
 
-        std::fs::create_dir_all(state_dir)
+        std::fs::create_dir_all(&state_dir)
             .with_context(|| format!("cannot create state directory {}", state_dir.display()))?;
-        let key_value =
-            KeyValueDatabase::open(&state_dir.join("key_value.db")).with_context(|| {
-                format!("cannot open the key-value store in {}", state_dir.display())
-            })?;
+        let key_value = KeyValueStores::open(&key_value_stores, &state_dir)?;
 
-        let engine = engine()?;
+        let engine = engine(&limits)?;
+        let cache = CompileCache::new(compile_cache);
+        let mut report = CompileReport {
+            directory: cache.directory().to_owned(),
+            outcomes: Vec::new(),
+        };
         let mut linker = Linker::<RequestState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
@@ -71,9 +142,18 @@ impl Application {
                 continue;
             }
             let declaration = &manifest.component[&route.component];
-            let loaded = load_component(
+            for label in &declaration.key_value_stores {
+                if key_value.get(label).is_none() {
+                    return Err(anyhow!(
+                        "component '{}' uses key-value store '{label}', which is not defined: only 'default' exists unless --runtime-config-file defines [key_value_store.{label}]",
+                        route.component
+                    ));
+                }
+            }
+            let (loaded, outcome) = load_component(
                 &engine,
                 &linker,
+                &cache,
                 base,
                 &route.component,
                 declaration,
@@ -81,26 +161,33 @@ impl Application {
             )
             .with_context(|| format!("component '{}'", route.component))?;
             components.insert(route.component.clone(), loaded);
+            report.outcomes.push((route.component.clone(), outcome));
         }
-        Ok(Self {
+        cache.remove_unused();
+        let application = Self {
             name: manifest.application.name,
             routes,
             components,
-            key_value,
-        })
+            key_value: Arc::new(key_value),
+            limits,
+            instance_slots: Arc::new(Semaphore::new(MAX_CONCURRENT_INSTANCES)),
+        };
+        Ok((application, report))
     }
 }
 
-fn engine() -> anyhow::Result<Engine> {
+fn engine(limits: &ServerLimits) -> anyhow::Result<Engine> {
     let mut pooling = PoolingAllocationConfig::default();
-    // Sized for a small registry: a few hundred concurrent requests, each a composed component
-    // (the HTTP component plus its verifier, each with its own memory and table).
+    // Each request is a composed component (the HTTP component plus its verifier, each with its
+    // own memory and tables), so a slot per request needs several memories and core instances.
+    // No single memory may be larger than what a whole request may use.
+    let max_memory = usize::try_from(limits.max_instance_memory.min(4 << 30)).unwrap_or(4 << 30);
     pooling
-        .total_component_instances(256)
-        .total_core_instances(2048)
-        .total_memories(1024)
-        .total_tables(1024)
-        .max_memory_size(512 << 20);
+        .total_component_instances(MAX_CONCURRENT_INSTANCES as u32)
+        .total_core_instances(8 * MAX_CONCURRENT_INSTANCES as u32)
+        .total_memories(4 * MAX_CONCURRENT_INSTANCES as u32)
+        .total_tables(4 * MAX_CONCURRENT_INSTANCES as u32)
+        .max_memory_size(max_memory.next_multiple_of(64 << 10));
     let mut config = Config::new();
     config.wasm_component_model(true);
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
@@ -112,11 +199,12 @@ fn engine() -> anyhow::Result<Engine> {
 fn load_component(
     engine: &Engine,
     linker: &Linker<RequestState>,
+    cache: &CompileCache,
     base: &Path,
     id: &str,
     declaration: &ComponentDeclaration,
     variables: &ApplicationVariables,
-) -> anyhow::Result<LoadedComponent> {
+) -> anyhow::Result<(LoadedComponent, CacheOutcome)> {
     let read = |relative: &str| {
         let path = base.join(relative);
         std::fs::read(&path).with_context(|| {
@@ -140,9 +228,7 @@ fn load_component(
             .collect::<anyhow::Result<Vec<_>>>()?;
         bytes = compose(&bytes, dependencies).context("cannot compose its dependencies")?;
     }
-    let component = Component::new(engine, &bytes)
-        .map_err(anyhow::Error::from)
-        .context("cannot compile it")?;
+    let (component, outcome) = cache.load_or_compile(engine, &bytes)?;
     let instance_pre = linker
         .instantiate_pre(&component)
         .map_err(anyhow::Error::from)
@@ -189,7 +275,7 @@ fn load_component(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
 
-    Ok(LoadedComponent {
+    let loaded = LoadedComponent {
         pre,
         config: Arc::new(ComponentConfig {
             id: id.to_owned(),
@@ -203,5 +289,6 @@ fn load_component(
             .iter()
             .map(|(key, value)| (key.clone(), value.clone()))
             .collect(),
-    })
+    };
+    Ok((loaded, outcome))
 }

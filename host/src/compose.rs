@@ -94,7 +94,13 @@ pub fn compose(socket: &[u8], dependencies: Vec<Dependency>) -> anyhow::Result<V
         let export = graph.alias_instance_export(socket_instance, &name)?;
         graph.export(export, &name)?;
     }
-    Ok(graph.encode(EncodeOptions::default())?)
+    // Not validated here: wasmtime validates the composed component when it compiles it, and
+    // a warm start reuses a compilation of these exact bytes (the cache key is their hash), so
+    // validating again would only cost every start most of its time.
+    Ok(graph.encode(EncodeOptions {
+        validate: false,
+        ..EncodeOptions::default()
+    })?)
 }
 
 #[cfg(test)]

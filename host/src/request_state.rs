@@ -1,5 +1,5 @@
-//! What one request's `Store` holds: WASI and wasi:http contexts, and the component's Spin
-//! configuration (variables, key-value stores, outbound allow-list).
+//! What one request's `Store` holds: WASI and wasi:http contexts, the component's Spin
+//! configuration (variables, key-value stores, outbound allow-list) and its memory limit.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,7 +8,8 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-use crate::key_value::KeyValueDatabase;
+use crate::key_value::KeyValueStores;
+use crate::memory_limit::InstanceMemoryLimit;
 use crate::outbound::AllowedHosts;
 use crate::outbound_requests::OutboundPolicy;
 
@@ -26,7 +27,8 @@ pub struct RequestState {
     pub http: WasiHttpCtx,
     pub outbound: OutboundPolicy,
     pub component: Arc<ComponentConfig>,
-    pub key_value: KeyValueDatabase,
+    pub key_value: Arc<KeyValueStores>,
+    pub memory: InstanceMemoryLimit,
 }
 
 impl WasiView for RequestState {

@@ -1,36 +1,50 @@
-//! The HTTP front: accepts connections, finds the route, runs a fresh instance of the component
-//! for each request with Spin's `spin-*` headers, and logs one line per request.
+//! The HTTP front: accepts connections up to the connection limit, gives each its deadlines
+//! (`connection_clock`), and hands every request to `request_handler`.
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Context};
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, HOST};
-use http::{Request, Response, StatusCode, Uri};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
+use hyper::body::{Body, Frame, SizeHint};
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_rustls::TlsAcceptor;
-use wasmtime::component::ResourceTable;
-use wasmtime::Store;
-use wasmtime_wasi::{FsPerms, WasiCtx};
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
-use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpView};
 
-use crate::application::{Application, LoadedComponent};
-use crate::outbound_requests::OutboundPolicy;
-use crate::request_state::RequestState;
-use crate::routes::RouteMatch;
+use crate::application::Application;
+use crate::connection_clock::{ClockedIo, ConnectionClock, Expiry, RequestInFlight};
+use crate::request_handler::{handle, Peer};
 
 /// How long a client may take to complete the TLS handshake.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// At most one "connection limit reached" line in this long, however often it is hit.
+const LIMIT_LOG_INTERVAL: Duration = Duration::from_secs(10);
+/// Connections the kernel completes and queues for us before it drops new SYNs (clients then
+/// retry after a second or more). std and tokio ask for 128, which a burst of clients on a
+/// busy machine overflows; the kernel caps this at `net.core.somaxconn` (4096 by default).
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// The listening socket, with a backlog that absorbs bursts and clients waiting at the
+/// connection limit.
+pub fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    // As std's `TcpListener::bind` does: a restarted wharf-host can bind at once.
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
+}
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish. With `tls`, every
 /// connection is HTTPS.
@@ -46,14 +60,40 @@ pub async fn serve(
     } else {
         Scheme::Http
     };
+    let max_connections = application.limits.max_connections;
+    let connection_slots = Arc::new(Semaphore::new(max_connections));
+    let mut limit_logged: Option<Instant> = None;
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        // At the limit, accepting stops: new clients wait in the kernel's listen queue (and
+        // retry their SYN when it is full) until a connection closes, instead of being
+        // accepted and dropped.
+        let slot = match connection_slots.clone().try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => {
+                if limit_logged.is_none_or(|at| at.elapsed() >= LIMIT_LOG_INTERVAL) {
+                    eprintln!(
+                        "connection limit reached: {max_connections} connections are open; new ones wait until one closes (--max-connections)"
+                    );
+                    limit_logged = Some(Instant::now());
+                }
+                tokio::select! {
+                    slot = connection_slots.clone().acquire_owned() => match slot {
+                        Ok(slot) => slot,
+                        Err(_) => break,
+                    },
+                    () = &mut shutdown => break,
+                }
+            }
+        };
         let (stream, client) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(connection) => connection,
                 Err(error) => {
+                    // E.g. out of file descriptors: pause instead of spinning on the error.
                     eprintln!("cannot accept a connection: {error}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
             },
@@ -64,17 +104,30 @@ pub async fn serve(
             local_address,
             scheme: scheme.clone(),
         };
+        let clock = ConnectionClock::new(
+            application.limits.header_read_timeout,
+            application.limits.keep_alive_timeout,
+        );
         match &tls {
-            None => serve_connection(application.clone(), graceful.watcher(), stream, peer),
+            None => serve_connection(
+                application.clone(),
+                graceful.watcher(),
+                ClockedIo::new(stream, clock.clone()),
+                clock,
+                peer,
+                slot,
+            ),
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
                 let application = application.clone();
                 // Taken now, so a shutdown during the handshake still waits for this connection.
                 let watcher = graceful.watcher();
                 tokio::spawn(async move {
-                    match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
-                    {
-                        Ok(Ok(stream)) => serve_connection(application, watcher, stream, peer),
+                    let handshake = acceptor.accept(ClockedIo::new(stream, clock.clone()));
+                    match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await {
+                        Ok(Ok(stream)) => {
+                            serve_connection(application, watcher, stream, clock, peer, slot)
+                        }
                         // Scanners and clients that distrust the certificate end here; one
                         // line each, without noise.
                         Ok(Err(error)) => eprintln!("TLS handshake with {client} failed: {error}"),
@@ -94,241 +147,82 @@ pub async fn serve(
     Ok(())
 }
 
-/// Who is on the other end of a connection, and how it reached us.
-#[derive(Clone)]
-struct Peer {
-    client: SocketAddr,
-    local_address: SocketAddr,
-    scheme: Scheme,
-}
-
-fn serve_connection<IO>(application: Arc<Application>, watcher: Watcher, stream: IO, peer: Peer)
-where
+fn serve_connection<IO>(
+    application: Arc<Application>,
+    watcher: Watcher,
+    stream: IO,
+    clock: Arc<ConnectionClock>,
+    peer: Peer,
+    slot: OwnedSemaphorePermit,
+) where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let client = peer.client;
+    let header_read_timeout = application.limits.header_read_timeout;
+    let service_clock = clock.clone();
     let service = hyper::service::service_fn(move |request| {
         let application = application.clone();
         let peer = peer.clone();
-        async move { Ok::<_, std::convert::Infallible>(handle(&application, request, &peer).await) }
+        // From here until the response body is sent, the connection has no idle deadline.
+        let in_flight = service_clock.request_started();
+        async move {
+            let response = handle(&application, request, &peer).await;
+            Ok::<_, std::convert::Infallible>(response.map(|body| ResponseBody {
+                inner: body,
+                _in_flight: in_flight,
+            }))
+        }
     });
     let connection = http1::Builder::new()
         .keep_alive(true)
         .serve_connection(TokioIo::new(stream), service);
     let connection = watcher.watch(connection);
     tokio::spawn(async move {
-        if let Err(error) = connection.await {
-            // Clients that hang up mid-response are routine; log them without noise.
-            eprintln!("connection from {client} ended: {error}");
-        }
-    });
-}
-
-async fn handle(
-    application: &Application,
-    request: Request<Incoming>,
-    peer: &Peer,
-) -> Response<HyperOutgoingBody> {
-    let started = Instant::now();
-    let method = request.method().clone();
-    // The path only: a query string may carry a URL signature.
-    let path = request.uri().path().to_owned();
-    let authorization = authorization_scheme(&request);
-    let (response, component) = match application.routes.find(&path) {
-        None => (
-            plain_text(StatusCode::NOT_FOUND, &format!("no route matches {path}")),
-            "-".to_owned(),
-        ),
-        Some(matched) => {
-            let id = matched.route.component.clone();
-            let component = &application.components[&id];
-            let response = run_component(application, component, &matched, request, peer)
-                .await
-                .unwrap_or_else(|error| {
-                    eprintln!("component {id} failed: {error:#}");
-                    plain_text(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        &format!("component {id} failed; see the server log"),
-                    )
-                });
-            (response, id)
-        }
-    };
-    eprintln!(
-        "{method} {path} {} {:.1}ms {component} auth={authorization}",
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    response
-}
-
-async fn run_component(
-    application: &Application,
-    component: &LoadedComponent,
-    matched: &RouteMatch<'_>,
-    mut request: Request<Incoming>,
-    peer: &Peer,
-) -> anyhow::Result<Response<HyperOutgoingBody>> {
-    add_spin_headers(&mut request, matched, peer)?;
-
-    let mut wasi = WasiCtx::builder();
-    wasi.inherit_stdout().inherit_stderr();
-    for (key, value) in &component.environment {
-        wasi.env(key, value);
-    }
-    for (directory, destination) in &component.mounts {
-        wasi.preopened_dir(directory, destination, FsPerms::ReadOnly)
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("cannot mount {}", directory.display()))?;
-    }
-    let state = RequestState {
-        table: ResourceTable::new(),
-        wasi: wasi.build(),
-        http: WasiHttpCtx::new(),
-        outbound: OutboundPolicy {
-            component: component.config.id.as_str().into(),
-            allowed: component.config.allowed_outbound_hosts.clone(),
-        },
-        component: component.config.clone(),
-        key_value: application.key_value.clone(),
-    };
-    let mut store = Store::new(component.pre.engine(), state);
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let incoming = store
-        .data_mut()
-        .http()
-        .new_incoming_request(peer.scheme.clone(), request)?;
-    let outparam = store.data_mut().http().new_response_outparam(sender)?;
-    let pre = component.pre.clone();
-
-    // The instance keeps running after it has set the response head, to stream the body.
-    let task = tokio::spawn(async move {
-        let proxy = pre.instantiate_async(&mut store).await?;
-        proxy
-            .wasi_http_incoming_handler()
-            .call_handle(&mut store, incoming, outparam)
-            .await
-    });
-
-    match receiver.await {
-        Ok(Ok(response)) => {
-            // The head is out; a trap while streaming the body still belongs in the log.
-            let id = component.config.id.clone();
-            tokio::spawn(async move {
-                match task.await {
-                    Ok(Ok(())) => {}
-                    Ok(Err(error)) => {
-                        eprintln!("component {id} trapped while streaming: {error:#}")
-                    }
-                    Err(error) => {
-                        eprintln!("component {id}'s task failed while streaming: {error}")
-                    }
+        // The connection's place under the limit is given back when this task ends.
+        let _slot = slot;
+        tokio::select! {
+            result = connection => {
+                if let Err(error) = result {
+                    // Clients that hang up mid-response are routine; log them without noise.
+                    eprintln!("connection from {client} ended: {error}");
                 }
-            });
-            Ok(response)
+            }
+            expiry = clock.expired() => {
+                // Dropping the connection closes the socket.
+                if expiry == Expiry::HeaderRead {
+                    eprintln!(
+                        "connection from {client} closed: no complete request head within {} s",
+                        header_read_timeout.as_secs()
+                    );
+                }
+            }
         }
-        Ok(Err(error_code)) => Err(anyhow!(
-            "the component answered with an error: {error_code:?}"
-        )),
-        Err(_) => match task.await {
-            Ok(Ok(())) => Err(anyhow!("the component returned without setting a response")),
-            Ok(Err(error)) => Err(anyhow::Error::from(error).context("the component trapped")),
-            Err(error) => Err(anyhow!(error).context("the component's task failed")),
-        },
-    }
+    });
 }
 
-/// Spin's request headers, so components see what they would see under `spin up`. Any `spin-*`
-/// header the client sent is dropped first: a client must not choose its own `spin-client-addr`.
-fn add_spin_headers(
-    request: &mut Request<Incoming>,
-    matched: &RouteMatch<'_>,
-    peer: &Peer,
-) -> anyhow::Result<()> {
-    let scheme = match peer.scheme {
-        Scheme::Https => "https",
-        _ => "http",
-    };
-    let authority = request
-        .headers()
-        .get(HOST)
-        .and_then(|host| host.to_str().ok())
-        .and_then(|host| host.parse::<http::uri::Authority>().ok())
-        .unwrap_or_else(|| {
-            peer.local_address
-                .to_string()
-                .parse()
-                .expect("a socket address is a valid authority")
-        });
-    let path_and_query = request
-        .uri()
-        .path_and_query()
-        .map(|pq| pq.as_str().to_owned())
-        .unwrap_or_else(|| "/".to_owned());
-    let full_url = format!("{scheme}://{authority}{path_and_query}");
-    *request.uri_mut() = Uri::builder()
-        .scheme(scheme)
-        .authority(authority)
-        .path_and_query(path_and_query)
-        .build()
-        .context("cannot form the request URL")?;
-
-    let headers = request.headers_mut();
-    let client_sent: Vec<HeaderName> = headers
-        .keys()
-        .filter(|name| name.as_str().starts_with("spin-"))
-        .cloned()
-        .collect();
-    for name in client_sent {
-        headers.remove(name);
-    }
-    let route = &matched.route;
-    for (name, value) in [
-        ("spin-full-url", full_url.as_str()),
-        ("spin-path-info", matched.path_info.as_str()),
-        ("spin-matched-route", route.raw.as_str()),
-        ("spin-raw-component-route", route.raw.as_str()),
-        ("spin-component-route", route.pattern.base()),
-        ("spin-base-path", "/"),
-        ("spin-client-addr", &peer.client.to_string()),
-    ] {
-        headers.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_str(value).context("a spin-* header value is not valid")?,
-        );
-    }
-    Ok(())
+/// A response body that marks the end of its request on the connection's clock when it has
+/// been sent (or dropped).
+struct ResponseBody {
+    inner: HyperOutgoingBody,
+    _in_flight: RequestInFlight,
 }
 
-/// Which kind of credentials the request carried, never their value: operators can see that
-/// Terraform sends its token to the registry and none to archive URLs.
-fn authorization_scheme(request: &Request<Incoming>) -> &'static str {
-    let Some(value) = request.headers().get(http::header::AUTHORIZATION) else {
-        return "none";
-    };
-    let scheme = value
-        .as_bytes()
-        .split(|byte| *byte == b' ')
-        .next()
-        .unwrap_or_default();
-    if scheme.eq_ignore_ascii_case(b"basic") {
-        "basic"
-    } else if scheme.eq_ignore_ascii_case(b"bearer") {
-        "bearer"
-    } else {
-        "other"
-    }
-}
+impl Body for ResponseBody {
+    type Data = Bytes;
+    type Error = wasmtime_wasi_http::Error;
 
-fn plain_text(status: StatusCode, line: &str) -> Response<HyperOutgoingBody> {
-    let body = Full::new(Bytes::from(format!("{line}\n")))
-        .map_err(|never: std::convert::Infallible| -> wasmtime_wasi_http::Error { match never {} })
-        .boxed_unsync();
-    let mut response = Response::new(body);
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        Pin::new(&mut self.inner).poll_frame(context)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
 }

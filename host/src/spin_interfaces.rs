@@ -3,15 +3,22 @@
 
 use wasmtime::component::{HasSelf, Linker, Resource};
 
-pub use crate::key_value::KeyValueStoreHandle;
+use crate::key_value::KeyValueError;
+pub use crate::key_value::KeyValueStore;
 use crate::request_state::RequestState;
 
 wasmtime::component::bindgen!({
     path: "wit",
     world: "spin-imports",
-    imports: { default: trappable },
+    // Async: a Redis store answers over the network, and a request must not block a thread.
+    imports: {
+        "fermyon:spin/key-value.[static]store.open": trappable,
+        "fermyon:spin/key-value.[drop]store": trappable,
+        "fermyon:spin/variables.get": trappable,
+        default: async | trappable,
+    },
     with: {
-        "fermyon:spin/key-value.store": KeyValueStoreHandle,
+        "fermyon:spin/key-value.store": KeyValueStore,
     },
 });
 
@@ -30,66 +37,90 @@ impl key_value::HostStore for RequestState {
     fn open(
         &mut self,
         label: String,
-    ) -> wasmtime::Result<Result<Resource<KeyValueStoreHandle>, key_value::Error>> {
+    ) -> wasmtime::Result<Result<Resource<KeyValueStore>, key_value::Error>> {
         if !self.component.key_value_stores.contains(&label) {
             return Ok(Err(key_value::Error::AccessDenied));
         }
-        // Like Spin without a runtime config: only the "default" store exists.
-        if label != "default" {
+        // Labels are checked against the configured stores at start, as Spin does.
+        let Some(store) = self.key_value.get(&label) else {
             return Ok(Err(key_value::Error::NoSuchStore));
-        }
-        let handle = self.key_value.store(&label);
-        Ok(Ok(self.table.push(handle)?))
+        };
+        Ok(Ok(self.table.push(store.clone())?))
     }
 
-    fn get(
+    async fn get(
         &mut self,
-        store: Resource<KeyValueStoreHandle>,
+        store: Resource<KeyValueStore>,
         key: String,
     ) -> wasmtime::Result<Result<Option<Vec<u8>>, key_value::Error>> {
-        Ok(self.table.get(&store)?.get(&key).map_err(other))
+        let store = self.table.get(&store)?.clone();
+        Ok(store
+            .get(&key)
+            .await
+            .map_err(|error| guest_error(&store, error)))
     }
 
-    fn set(
+    async fn set(
         &mut self,
-        store: Resource<KeyValueStoreHandle>,
+        store: Resource<KeyValueStore>,
         key: String,
         value: Vec<u8>,
     ) -> wasmtime::Result<Result<(), key_value::Error>> {
-        Ok(self.table.get(&store)?.set(&key, &value).map_err(other))
+        let store = self.table.get(&store)?.clone();
+        Ok(store
+            .set(&key, &value)
+            .await
+            .map_err(|error| guest_error(&store, error)))
     }
 
-    fn delete(
+    async fn delete(
         &mut self,
-        store: Resource<KeyValueStoreHandle>,
+        store: Resource<KeyValueStore>,
         key: String,
     ) -> wasmtime::Result<Result<(), key_value::Error>> {
-        Ok(self.table.get(&store)?.delete(&key).map_err(other))
+        let store = self.table.get(&store)?.clone();
+        Ok(store
+            .delete(&key)
+            .await
+            .map_err(|error| guest_error(&store, error)))
     }
 
-    fn exists(
+    async fn exists(
         &mut self,
-        store: Resource<KeyValueStoreHandle>,
+        store: Resource<KeyValueStore>,
         key: String,
     ) -> wasmtime::Result<Result<bool, key_value::Error>> {
-        Ok(self.table.get(&store)?.exists(&key).map_err(other))
+        let store = self.table.get(&store)?.clone();
+        Ok(store
+            .exists(&key)
+            .await
+            .map_err(|error| guest_error(&store, error)))
     }
 
-    fn get_keys(
+    async fn get_keys(
         &mut self,
-        store: Resource<KeyValueStoreHandle>,
+        store: Resource<KeyValueStore>,
     ) -> wasmtime::Result<Result<Vec<String>, key_value::Error>> {
-        Ok(self.table.get(&store)?.keys().map_err(other))
+        let store = self.table.get(&store)?.clone();
+        Ok(store
+            .keys()
+            .await
+            .map_err(|error| guest_error(&store, error)))
     }
 
-    fn drop(&mut self, store: Resource<KeyValueStoreHandle>) -> wasmtime::Result<()> {
+    fn drop(&mut self, store: Resource<KeyValueStore>) -> wasmtime::Result<()> {
         self.table.delete(store)?;
         Ok(())
     }
 }
 
-fn other(error: rusqlite::Error) -> key_value::Error {
-    key_value::Error::Other(format!("key-value store: {error}"))
+/// What the component sees: the store's label and the kind of failure, never its address
+/// (components may put the message in a response; the log has the details).
+fn guest_error(store: &KeyValueStore, error: KeyValueError) -> key_value::Error {
+    key_value::Error::Other(match error {
+        KeyValueError::Unavailable => format!("key-value store '{}' is unavailable", store.label()),
+        KeyValueError::Failed(reason) => format!("key-value store '{}': {reason}", store.label()),
+    })
 }
 
 impl variables::Host for RequestState {

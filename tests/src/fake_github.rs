@@ -1,14 +1,20 @@
 //! A fake GitHub for end-to-end tests, behaving like GitHub where wharf depends on it:
 //! private repositories answer 404 without a valid token, lists paginate with `Link`, every API
-//! answer carries rate-limit headers, archives and release assets redirect (302) to a second
-//! host that refuses requests carrying `Authorization`, and App installation tokens are issued
-//! only for a JWT signed with the App's key.
+//! answer carries rate-limit headers, every successful API answer an `ETag`, and a request whose
+//! `If-None-Match` matches gets 304 (not counted against the rate limit, as on GitHub).
+//! Archives and release assets redirect (302) to a second host that refuses requests carrying
+//! `Authorization`, and App installation tokens are issued only for a JWT signed with the App's
+//! key.
+//!
+//! It can also fail the ways GitHub fails ([`GitHubFailure`]): refuse connections, answer 500,
+//! hang, or rate-limit.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
@@ -58,13 +64,75 @@ pub struct FakeApp {
     pub public_key: RsaPublicKey,
 }
 
-/// One request the fake received.
+/// One request the fake received, and the status it answered (0: none, the connection hung or
+/// was dropped).
 #[derive(Debug, Clone)]
 pub struct Call {
     pub host: &'static str,
     pub method: String,
     pub path: String,
     pub authorization: Option<String>,
+    pub if_none_match: Option<String>,
+    pub status: u16,
+}
+
+impl Call {
+    /// A call that cost GitHub a full answer: a 2xx with a body (JSON, a file, bytes).
+    pub fn returned_body(&self) -> bool {
+        (200..300).contains(&self.status) && self.status != 204
+    }
+}
+
+/// Calls counted by what they cost GitHub.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallCounts {
+    /// API answers with a body (these count against the rate limit).
+    pub api_with_body: usize,
+    /// 304 answers to `If-None-Match` (free on GitHub).
+    pub api_not_modified: usize,
+    /// 302s to the download host.
+    pub api_redirects: usize,
+    /// Archive and asset bytes from the download host.
+    pub downloads: usize,
+    /// Anything else (errors, refused, hung).
+    pub other: usize,
+}
+
+impl CallCounts {
+    /// Every call that returned a body, API or download.
+    pub fn with_body(&self) -> usize {
+        self.api_with_body + self.downloads
+    }
+}
+
+impl std::fmt::Display for CallCounts {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "{} API answers with a body, {} 304 Not Modified, {} redirects, {} downloads, {} other",
+            self.api_with_body,
+            self.api_not_modified,
+            self.api_redirects,
+            self.downloads,
+            self.other
+        )
+    }
+}
+
+/// How GitHub (both its API and its download host) fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GitHubFailure {
+    /// Nothing listens: connections are refused.
+    ConnectionRefused,
+    /// Every request gets 500.
+    ServerError,
+    /// Connections are accepted and requests read, but nothing is ever answered.
+    Hang,
+    /// The answer's head and the first half of its body are sent, then nothing more.
+    Stall,
+    /// The API answers 403 with `x-ratelimit-remaining: 0`, resetting `reset_in` from when
+    /// it started.
+    RateLimited { reset_in: Duration },
 }
 
 #[derive(Default)]
@@ -73,16 +141,28 @@ struct State {
     tokens: Vec<String>,
     app: Option<FakeApp>,
     installation_tokens: Vec<(String, u64)>,
-    rate_limited: bool,
+    failure: Option<GitHubFailure>,
+    rate_limit_reset: u64,
+    /// API answers counted against the rate limit (not 304s).
+    rate_limit_used: u64,
     calls: Vec<Call>,
 }
 
 #[derive(Clone)]
 pub struct FakeGitHub {
     state: Arc<Mutex<State>>,
+    /// Wakes listeners and hung connections when the failure mode changes.
+    changed: Arc<Condvar>,
     pub api: SocketAddr,
     pub downloads: SocketAddr,
 }
+
+/// wharf uses what GitHub said about something that can change (tags, a branch head, a
+/// release) for 10 s before asking again; waiting this long makes the next request ask.
+pub const REVALIDATE_AFTER: Duration = Duration::from_secs(11);
+
+/// Hung connections give up after this, so no test thread lingers forever.
+const HANG_AT_MOST: Duration = Duration::from_secs(120);
 
 fn now() -> u64 {
     SystemTime::now()
@@ -97,19 +177,71 @@ impl FakeGitHub {
         let downloads_listener = TcpListener::bind("127.0.0.1:0").expect("bind fake downloads");
         let fake = FakeGitHub {
             state: Arc::default(),
+            changed: Arc::default(),
             api: api_listener.local_addr().expect("address"),
             downloads: downloads_listener.local_addr().expect("address"),
         };
         for (listener, host) in [(api_listener, "api"), (downloads_listener, "downloads")] {
             let fake = fake.clone();
-            std::thread::spawn(move || {
-                for stream in listener.incoming().map_while(Result::ok) {
-                    let fake = fake.clone();
-                    std::thread::spawn(move || fake.serve(stream, host));
-                }
-            });
+            std::thread::spawn(move || fake.listen(listener, host));
         }
         fake
+    }
+
+    /// Accepts connections until GitHub is to refuse them; then closes the socket (so
+    /// connecting is refused) and binds the same address again when GitHub is back.
+    fn listen(&self, mut listener: TcpListener, host: &'static str) {
+        let address = listener.local_addr().expect("address");
+        loop {
+            for stream in listener.incoming().map_while(Result::ok) {
+                if self.lock().failure == Some(GitHubFailure::ConnectionRefused) {
+                    // The wake-up connection from `fail`, or a client just before it.
+                    let _ = stream.shutdown(Shutdown::Both);
+                    break;
+                }
+                let fake = self.clone();
+                std::thread::spawn(move || fake.serve(stream, host));
+            }
+            drop(listener);
+            let mut state = self.lock();
+            while state.failure == Some(GitHubFailure::ConnectionRefused) {
+                state = self.changed.wait(state).expect("fake GitHub state");
+            }
+            drop(state);
+            listener = loop {
+                match TcpListener::bind(address) {
+                    Ok(listener) => break listener,
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            };
+        }
+    }
+
+    /// GitHub fails this way from now on; `None`: GitHub is back.
+    pub fn fail(&self, failure: Option<GitHubFailure>) {
+        {
+            let mut state = self.lock();
+            if let Some(GitHubFailure::RateLimited { reset_in }) = failure {
+                state.rate_limit_reset = now() + reset_in.as_secs();
+            }
+            state.failure = failure;
+        }
+        self.changed.notify_all();
+        if failure == Some(GitHubFailure::ConnectionRefused) {
+            // Wake the listeners blocked in accept, so they close their sockets now.
+            for address in [self.api, self.downloads] {
+                let _ = TcpStream::connect(address);
+            }
+            // Until both sockets are closed, a client could still get through.
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline
+                && [self.api, self.downloads]
+                    .iter()
+                    .any(|address| TcpStream::connect(address).is_ok())
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
     }
 
     pub fn api_url(&self) -> String {
@@ -134,8 +266,15 @@ impl FakeGitHub {
         self.lock().app = Some(app);
     }
 
-    pub fn set_rate_limited(&self, limited: bool) {
-        self.lock().rate_limited = limited;
+    /// Tags a commit (newest first, as GitHub lists them), with its tarball.
+    pub fn add_tag(&self, full_name: &str, tag: &str, sha: &str, tarball: Vec<u8>) {
+        let mut state = self.lock();
+        let repository = state
+            .repositories
+            .get_mut(full_name)
+            .expect("known repository");
+        repository.tags.insert(0, (tag.to_owned(), sha.to_owned()));
+        repository.tarballs.insert(sha.to_owned(), tarball);
     }
 
     /// Moves a tag to another commit (a rewritten tag).
@@ -176,8 +315,56 @@ impl FakeGitHub {
             .push(commit);
     }
 
+    /// Pushes a commit holding every file under `directory` (paths relative to it), e.g. an
+    /// APT index written by `wharf apt index`, to a branch.
+    pub fn push_directory(&self, full_name: &str, branch: &str, sha: &str, directory: &Path) {
+        fn walk(root: &Path, directory: &Path, files: &mut HashMap<String, Vec<u8>>) {
+            for entry in std::fs::read_dir(directory)
+                .expect("read directory")
+                .map_while(Result::ok)
+            {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(root, &path, files);
+                } else {
+                    let relative = path.strip_prefix(root).expect("below root");
+                    files.insert(
+                        relative.display().to_string(),
+                        std::fs::read(&path).expect("read file"),
+                    );
+                }
+            }
+        }
+        let mut files = HashMap::new();
+        walk(directory, directory, &mut files);
+        self.push(
+            full_name,
+            branch,
+            FakeCommit {
+                sha: sha.to_owned(),
+                files,
+            },
+        );
+    }
+
     pub fn calls(&self) -> Vec<Call> {
         self.lock().calls.clone()
+    }
+
+    /// The calls since the last [`FakeGitHub::clear_calls`], by what they cost GitHub.
+    pub fn call_counts(&self) -> CallCounts {
+        let mut counts = CallCounts::default();
+        for call in self.calls() {
+            let kind = match (call.host, call.status) {
+                ("api", 304) => &mut counts.api_not_modified,
+                ("api", 301 | 302 | 307 | 308) => &mut counts.api_redirects,
+                ("api", _) if call.returned_body() => &mut counts.api_with_body,
+                (_, _) if call.returned_body() => &mut counts.downloads,
+                _ => &mut counts.other,
+            };
+            *kind += 1;
+        }
+        counts
     }
 
     pub fn clear_calls(&self) {
@@ -218,20 +405,29 @@ impl FakeGitHub {
         let mut body = vec![0; length];
         let _ = reader.read_exact(&mut body);
         let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+        // GitHub routes on the decoded path: `releases/tags/v2.3%2Bdfsg-1` is tag `v2.3+dfsg-1`.
+        let path = percent_decoded(path);
+        let path = path.as_str();
         let authorization = headers.get("authorization").cloned();
-        self.lock().calls.push(Call {
+        let if_none_match = headers.get("if-none-match").cloned();
+        let call = self.record(Call {
             host,
             method: method.clone(),
             path: path.to_owned(),
             authorization: authorization.clone(),
+            if_none_match: if_none_match.clone(),
+            status: 0,
         });
-        let reply = match host {
-            "api" => self.api(
+        let failure = self.lock().failure;
+        let reply = match failure {
+            Some(GitHubFailure::Hang) => return self.hang(stream, GitHubFailure::Hang),
+            Some(GitHubFailure::ServerError) => Reply::json(500, r#"{"message":"Server Error"}"#),
+            _ if host == "api" => self.api(
                 &method,
                 path,
                 query,
                 authorization.as_deref(),
-                headers.get("if-none-match").cloned(),
+                if_none_match,
             ),
             _ => self.download(
                 &method,
@@ -240,7 +436,9 @@ impl FakeGitHub {
                 headers.get("range").map(String::as_str),
             ),
         };
+        self.lock().calls[call].status = reply.code();
         let mut stream = stream;
+        let stall = failure == Some(GitHubFailure::Stall);
         let declared_length = reply
             .headers
             .iter()
@@ -254,7 +452,33 @@ impl FakeGitHub {
         }
         head.push_str("\r\n");
         let _ = stream.write_all(head.as_bytes());
+        if stall {
+            let _ = stream.write_all(&reply.body[..reply.body.len() / 2]);
+            let _ = stream.flush();
+            return self.hang(stream, GitHubFailure::Stall);
+        }
         let _ = stream.write_all(&reply.body);
+    }
+
+    fn record(&self, call: Call) -> usize {
+        let mut state = self.lock();
+        state.calls.push(call);
+        state.calls.len() - 1
+    }
+
+    /// Holds the connection without sending more until GitHub stops failing this way.
+    fn hang(&self, stream: TcpStream, failure: GitHubFailure) {
+        let started = Instant::now();
+        let mut state = self.lock();
+        while state.failure == Some(failure) && started.elapsed() < HANG_AT_MOST {
+            state = self
+                .changed
+                .wait_timeout(state, Duration::from_secs(1))
+                .expect("fake GitHub state")
+                .0;
+        }
+        drop(state);
+        drop(stream);
     }
 
     /// Whether the presented token is one GitHub would accept; `Err` for a bad token.
@@ -287,16 +511,43 @@ impl FakeGitHub {
         authorization: Option<&str>,
         if_none_match: Option<String>,
     ) -> Reply {
-        let rate_limited = self.lock().rate_limited;
-        let mut reply = self.api_route(
-            method,
-            path,
-            query,
-            authorization,
-            rate_limited,
-            if_none_match,
-        );
-        let remaining = if rate_limited { 0 } else { 4999 };
+        let rate_limited = matches!(self.lock().failure, Some(GitHubFailure::RateLimited { .. }));
+        let mut reply = if rate_limited {
+            Reply::json(
+                403,
+                r#"{"message":"API rate limit exceeded for installation ID 777. If you reach out to GitHub Support for help, please include the request ID","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}"#,
+            )
+        } else {
+            self.api_route(method, path, query, authorization)
+        };
+        if reply.code() == 200 {
+            let etag = match reply.header("etag") {
+                Some(etag) => etag.to_owned(),
+                None => {
+                    let etag = format!("W/\"{:x}\"", simple_hash(&reply.body));
+                    reply.headers.push(("ETag".into(), etag.clone()));
+                    etag
+                }
+            };
+            if if_none_match.is_some_and(|tags| etag_matches(&tags, &etag)) {
+                reply = Reply {
+                    status: "304 Not Modified".into(),
+                    headers: vec![("ETag".into(), etag)],
+                    body: Vec::new(),
+                };
+            }
+        }
+        let mut state = self.lock();
+        // GitHub does not count 304s (nor requests refused for the limit itself).
+        if reply.code() != 304 && !rate_limited {
+            state.rate_limit_used += 1;
+        }
+        let (remaining, reset) = if rate_limited {
+            (0, state.rate_limit_reset)
+        } else {
+            (5000u64.saturating_sub(state.rate_limit_used), now() + 3600)
+        };
+        drop(state);
         reply
             .headers
             .push(("x-ratelimit-limit".into(), "5000".into()));
@@ -305,7 +556,7 @@ impl FakeGitHub {
             .push(("x-ratelimit-remaining".into(), remaining.to_string()));
         reply
             .headers
-            .push(("x-ratelimit-reset".into(), (now() + 120).to_string()));
+            .push(("x-ratelimit-reset".into(), reset.to_string()));
         reply
     }
 
@@ -315,12 +566,7 @@ impl FakeGitHub {
         path: &str,
         query: &str,
         authorization: Option<&str>,
-        rate_limited: bool,
-        if_none_match: Option<String>,
     ) -> Reply {
-        if rate_limited {
-            return Reply::json(403, r#"{"message":"API rate limit exceeded"}"#);
-        }
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         if let ["app", "installations", id, "access_tokens"] = segments.as_slice() {
             return if method == "POST" {
@@ -413,24 +659,15 @@ impl FakeGitHub {
                     .find(|commit| commit.sha == reference)
                     .and_then(|commit| commit.files.get(&path));
                 match file {
-                    Some(bytes) => {
-                        let etag = format!("\"{:x}\"", simple_hash(bytes));
-                        if if_none_match.as_deref() == Some(etag.as_str()) {
-                            return Reply {
-                                status: "304 Not Modified".into(),
-                                headers: vec![("ETag".into(), etag)],
-                                body: Vec::new(),
-                            };
-                        }
-                        Reply {
-                            status: "200 OK".into(),
-                            headers: vec![
-                                ("ETag".into(), etag),
-                                ("Content-Type".into(), "application/vnd.github.raw".into()),
-                            ],
-                            body: bytes.clone(),
-                        }
-                    }
+                    // The raw contents API sends a strong ETag.
+                    Some(bytes) => Reply {
+                        status: "200 OK".into(),
+                        headers: vec![
+                            ("ETag".into(), format!("\"{:x}\"", simple_hash(bytes))),
+                            ("Content-Type".into(), "application/vnd.github.raw".into()),
+                        ],
+                        body: bytes.clone(),
+                    },
                     None => Reply::json(404, r#"{"message":"Not Found"}"#),
                 }
             }
@@ -621,6 +858,32 @@ impl FakeGitHub {
     }
 }
 
+/// `%XX` escapes resolved (invalid ones kept as they are).
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = (bytes[index] == b'%')
+            .then(|| bytes.get(index + 1..index + 3))
+            .flatten()
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            None => {
+                decoded.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
 /// A non-cryptographic content hash for fake ETags.
 fn simple_hash(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
@@ -668,6 +931,15 @@ fn ranged(bytes: &[u8], range: Option<&str>, head: bool) -> Reply {
     }
 }
 
+/// `If-None-Match` (one tag, a list, or `*`) against the current ETag, with the weak
+/// comparison RFC 9110 prescribes for it.
+fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    if_none_match
+        .split(',')
+        .any(|candidate| candidate.trim() == "*" || opaque(candidate) == opaque(etag))
+}
+
 struct Reply {
     status: String,
     headers: Vec<(String, String)>,
@@ -675,6 +947,21 @@ struct Reply {
 }
 
 impl Reply {
+    fn code(&self) -> u16 {
+        self.status
+            .split_whitespace()
+            .next()
+            .and_then(|code| code.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
     fn json(status: u16, body: &str) -> Self {
         let reason = match status {
             200 => "OK",
@@ -682,6 +969,7 @@ impl Reply {
             400 => "Bad Request",
             401 => "Unauthorized",
             403 => "Forbidden",
+            500 => "Internal Server Error",
             _ => "Not Found",
         };
         Reply {

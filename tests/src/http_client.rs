@@ -1,10 +1,12 @@
 //! A deliberately small HTTP/1.1 client over a raw socket, so tests can send exactly the bytes
 //! they mean (malformed or non-UTF-8 headers, spoofed `spin-*` headers) and see exactly what
-//! came back.
+//! came back — from a chosen loopback source address when a test plays several clients.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::time::Duration;
+
+use socket2::{Domain, Socket, Type};
 
 #[derive(Debug)]
 pub struct HttpResponse {
@@ -35,7 +37,38 @@ pub fn request(
     headers: &[(&str, &[u8])],
     body: &[u8],
 ) -> HttpResponse {
-    let mut stream = TcpStream::connect(address).expect("connect to wharf-host");
+    let stream = TcpStream::connect(address).expect("connect to wharf-host");
+    exchange(stream, address, method, path, headers, body)
+}
+
+/// Like [`request`], from the loopback address `source` (any 127.x.y.z: Linux routes the
+/// whole 127/8 block to the loopback interface), so the server sees a different client.
+pub fn request_from(
+    source: IpAddr,
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &[u8])],
+    body: &[u8],
+) -> HttpResponse {
+    let socket = Socket::new(Domain::for_address(address), Type::STREAM, None).expect("socket");
+    socket
+        .bind(&SocketAddr::new(source, 0).into())
+        .unwrap_or_else(|error| panic!("bind to {source}: {error}"));
+    socket
+        .connect(&address.into())
+        .expect("connect to wharf-host");
+    exchange(socket.into(), address, method, path, headers, body)
+}
+
+fn exchange(
+    mut stream: TcpStream,
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &[u8])],
+    body: &[u8],
+) -> HttpResponse {
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .expect("set timeout");

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -21,6 +21,8 @@ pub struct TestIssuer {
     key: RsaPrivateKey,
     pub address: SocketAddr,
     jwks_fetches: Arc<AtomicUsize>,
+    requests: Arc<AtomicUsize>,
+    failing: Arc<AtomicBool>,
 }
 
 pub fn now() -> u64 {
@@ -44,7 +46,10 @@ impl TestIssuer {
         let configuration =
             format!(r#"{{"issuer":"{issuer}","jwks_uri":"{issuer}/.well-known/jwks"}}"#);
         let jwks_fetches = Arc::new(AtomicUsize::new(0));
+        let requests = Arc::new(AtomicUsize::new(0));
+        let failing = Arc::new(AtomicBool::new(false));
         let counter = jwks_fetches.clone();
+        let (all_requests, fail) = (requests.clone(), failing.clone());
         std::thread::spawn(move || {
             for mut stream in listener.incoming().map_while(Result::ok) {
                 let mut request_line = String::new();
@@ -59,8 +64,12 @@ impl TestIssuer {
                         break;
                     }
                 }
+                all_requests.fetch_add(1, Ordering::SeqCst);
                 let path = request_line.split_whitespace().nth(1).unwrap_or_default();
                 let (status, body) = match path {
+                    _ if fail.load(Ordering::SeqCst) => {
+                        ("500 Internal Server Error", "{}".to_owned())
+                    }
                     "/.well-known/openid-configuration" => ("200 OK", configuration.clone()),
                     "/.well-known/jwks" => {
                         counter.fetch_add(1, Ordering::SeqCst);
@@ -79,6 +88,8 @@ impl TestIssuer {
             key,
             address,
             jwks_fetches,
+            requests,
+            failing,
         }
     }
 
@@ -88,6 +99,16 @@ impl TestIssuer {
 
     pub fn jwks_fetches(&self) -> usize {
         self.jwks_fetches.load(Ordering::SeqCst)
+    }
+
+    /// Every request it was sent, on any path.
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+
+    /// From now on, answer every request with 500 (or serve again).
+    pub fn set_failing(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
     }
 
     /// Claims as GitHub Actions sends them for a push to `repository` (`owner/name`).

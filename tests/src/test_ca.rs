@@ -1,13 +1,12 @@
-//! A throwaway certificate authority and a certificate for `127.0.0.1`, so tests reach wharf
-//! over HTTPS the way users do: the client trusts the CA (`SSL_CERT_FILE` for Terraform,
-//! `--cacert` for curl), nothing is told to skip verification.
+//! Certificates for HTTPS tests, made by the script the README gives users for a first try
+//! (`deploy/make-local-certificate.sh`): a throwaway CA and a certificate for `127.0.0.1`.
+//! Clients trust the CA (`SSL_CERT_FILE` for Terraform, `--cacert` for curl); nothing is told
+//! to skip verification.
 
 use std::path::PathBuf;
+use std::process::Command;
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose,
-};
+use crate::paths::repository_root;
 
 pub struct TestCertificates {
     _directory: tempfile::TempDir,
@@ -22,40 +21,21 @@ pub struct TestCertificates {
 impl TestCertificates {
     pub fn for_loopback() -> Self {
         let directory = tempfile::tempdir().expect("certificate directory");
-
-        let mut authority = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        authority
-            .distinguished_name
-            .push(DnType::CommonName, "wharf test CA");
-        authority.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        authority.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let authority_key = KeyPair::generate().expect("CA key");
-        let authority_certificate = authority
-            .self_signed(&authority_key)
-            .expect("CA certificate");
-        let issuer = Issuer::new(authority, authority_key);
-
-        let mut server =
-            CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-                .expect("server params");
-        server
-            .distinguished_name
-            .push(DnType::CommonName, "wharf test server");
-        server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-        let server_key = KeyPair::generate().expect("server key");
-        let server_certificate = server
-            .signed_by(&server_key, &issuer)
-            .expect("server certificate");
-
-        let write = |name: &str, pem: String| {
-            let path = directory.path().join(name);
-            std::fs::write(&path, pem).expect("write PEM");
-            path
-        };
+        let tls = directory.path().join("tls");
+        let output = Command::new(repository_root().join("deploy/make-local-certificate.sh"))
+            .arg(&tls)
+            .output()
+            .expect("run deploy/make-local-certificate.sh");
+        assert!(
+            output.status.success(),
+            "make-local-certificate.sh failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
         Self {
-            authority: write("ca.pem", authority_certificate.pem()),
-            certificate: write("server.pem", server_certificate.pem()),
-            key: write("server.key", server_key.serialize_pem()),
+            authority: tls.join("ca.pem"),
+            certificate: tls.join("cert.pem"),
+            key: tls.join("key.pem"),
             _directory: directory,
         }
     }

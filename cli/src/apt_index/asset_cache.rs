@@ -33,7 +33,9 @@ pub struct AssetCache {
     used: BTreeMap<String, CachedAsset>,
 }
 
-const FORMAT_VERSION: u32 = 1;
+/// 2: control files are kept byte for byte (blanks inside values), Latin-1 ones transcoded;
+/// a cache written by version 1 is dropped, so every asset is read once more.
+const FORMAT_VERSION: u32 = 2;
 
 impl AssetCache {
     pub fn load(output: &Path) -> anyhow::Result<Self> {

@@ -4,11 +4,17 @@
 //! Every run rebuilds the index from the complete list of packages, so two publishes that raced
 //! converge on the next run; only assets not seen before are downloaded (`AssetCache`).
 
+mod architectures;
 mod asset_cache;
+mod collect;
+mod found_package;
 mod github_client;
+mod package_selection;
+mod pool_files;
 mod progress;
 mod publish;
 mod sources;
+mod suite_date;
 
 pub use github_client::GitHubClient;
 pub use publish::{publish, PublishOptions};

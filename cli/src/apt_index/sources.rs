@@ -50,6 +50,10 @@ impl PackageSource {
     pub fn directory(spec: &str) -> anyhow::Result<Self> {
         let (path, component) = split_component(spec);
         check_component(&component)?;
+        if component == "github" {
+            // pool/github/… paths name GitHub Release assets (see components/apt-packages).
+            bail!("--from-dir '{spec}': component 'github' is reserved for packages from --from-github; choose another");
+        }
         let path = PathBuf::from(path);
         if !path.is_dir() {
             bail!("--from-dir '{}' is not a directory", path.display());
@@ -84,5 +88,7 @@ mod tests {
         assert!(PackageSource::github("acme/tools@bad/component").is_err());
         let error = PackageSource::directory("/nonexistent/debs").unwrap_err();
         assert!(error.to_string().contains("--from-dir"), "{error}");
+        let error = PackageSource::directory("/tmp@github").unwrap_err();
+        assert!(error.to_string().contains("reserved"), "{error}");
     }
 }

@@ -31,7 +31,9 @@ pub struct IndexArgs {
     /// Defaults to the suite.
     #[arg(long)]
     codename: Option<String>,
-    /// Comma-separated; default: every architecture the packages name.
+    /// Comma-separated. Default: every architecture the packages name; when every package
+    /// is `Architecture: all`, Debian's and Ubuntu's release architectures (amd64 arm64 armel
+    /// armhf i386 mips64el mipsel ppc64el riscv64 s390x).
     #[arg(long, value_delimiter = ',')]
     architectures: Vec<String>,
     /// Release fields; apt asks the user to confirm if they ever change, so choose them once.
@@ -82,10 +84,6 @@ pub fn run(command: AptCommand) -> anyhow::Result<()> {
             Credentials::from_token(&token),
         )))
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .context("the system clock is before 1970")?
-        .as_secs();
     publish(PublishOptions {
         output: args.output,
         origin: args.origin,
@@ -98,6 +96,5 @@ pub fn run(command: AptCommand) -> anyhow::Result<()> {
         github,
         signing_key,
         skip_corrupt: args.skip_corrupt,
-        now,
     })
 }

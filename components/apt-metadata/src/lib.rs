@@ -4,42 +4,41 @@
 mod metadata_file;
 mod metadata_source;
 
-use component_http::{plain_text, require_identity};
-use spin_sdk::http::{IntoResponse, Params, Request, Response, Router};
+use component_http::{
+    plain_text, require_identity, respond_without_body, ReceivedRequest, GET_OR_HEAD,
+};
+use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
 use metadata_source::MetadataSource;
 
 #[http_component]
-fn handle(request: Request) -> impl IntoResponse {
-    let mut router = Router::new();
-    router.get("/public.key", public_key);
-    router.head("/public.key", public_key);
-    router.get("/dists/*", dists_file);
-    router.head("/dists/*", dists_file);
-    router.handle(request)
+fn handle(incoming: IncomingRequest) -> Response {
+    respond_without_body(incoming, GET_OR_HEAD, route)
+}
+
+fn route(request: &ReceivedRequest) -> Response {
+    match request.path().segments().as_slice() {
+        ["public.key"] => public_key(request),
+        ["dists", below @ ..] if !below.is_empty() => dists_file(request, below),
+        _ => plain_text(404, "no such file"),
+    }
 }
 
 /// Public: operators fetch it to write `Signed-By` before the machine has credentials.
-fn public_key(request: Request, _params: Params) -> Response {
-    serve(&request, "public.key")
+fn public_key(request: &ReceivedRequest) -> Response {
+    serve(request, "public.key")
 }
 
-fn dists_file(request: Request, _params: Params) -> Response {
-    if let Err(denied) = require_identity(&request) {
+/// `below` are decoded segments, none empty, `.` or `..` (`RequestPath` refuses those).
+fn dists_file(request: &ReceivedRequest, below: &[&str]) -> Response {
+    if let Err(denied) = require_identity(request.request()) {
         return denied;
     }
-    let path = request.path().trim_start_matches('/').to_owned();
-    if path
-        .split('/')
-        .any(|segment| segment.is_empty() || segment == "." || segment == "..")
-    {
-        return plain_text(404, "no such file");
-    }
-    serve(&request, &path)
+    serve(request, &format!("dists/{}", below.join("/")))
 }
 
-fn serve(request: &Request, path: &str) -> Response {
+fn serve(request: &ReceivedRequest, path: &str) -> Response {
     let source = match MetadataSource::from_variables() {
         Ok(source) => source,
         Err(response) => return response,
@@ -47,7 +46,7 @@ fn serve(request: &Request, path: &str) -> Response {
     match source.read(path) {
         // apt falls back from InRelease to Release + Release.gpg only on a 404.
         Ok(None) => plain_text(404, &format!("{path} does not exist")),
-        Ok(Some(file)) => file.into_response(request),
+        Ok(Some(file)) => file.into_response(request.request()),
         Err(response) => response,
     }
 }

@@ -1,21 +1,16 @@
 //! Where APT metadata comes from. With GitHub, the branch is resolved to a commit and every file
 //! is read at that commit; a commit's files never change, so they are kept in key-value and a
-//! warm request costs GitHub nothing.
+//! warm request costs GitHub at most a conditional request for the branch head. When GitHub
+//! fails, the files at the last resolved commit are served, marked stale (`github-access`).
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use component_http::{plain_text, unix_now, variable, Origin, FILES_ROOT};
-use github_access::github::{parse_branch_head, GitHubError, GitRef, RepoPath, Repository};
-use github_access::{error_response, AccessError, GitHubAccess};
-use spin_sdk::http::Response;
-use spin_sdk::key_value::Store;
+use component_http::{plain_text, variable, Origin, FILES_ROOT};
+use github_access::github::{GitRef, RepoPath, Repository};
+use github_access::{error_response, mark_stale, AccessError, GitHubAccess, Served};
+use spin_sdk::http::{Request, Response};
 
 use crate::metadata_file::MetadataFile;
-
-/// How long a resolved branch head is trusted before GitHub is asked again (conditionally).
-const HEAD_FRESH_FOR: u64 = 10;
-/// Spin's default key-value store holds values up to 1 MB.
-const CACHEABLE_BYTES: usize = 900_000;
 
 pub enum MetadataSource {
     Files,
@@ -32,33 +27,15 @@ fn misconfigured(what: &str) -> Response {
     plain_text(500, "wharf is misconfigured; the server log says how")
 }
 
-/// A branch head as remembered in key-value: `sha first_seen checked_at etag`.
-#[derive(Clone)]
-struct BranchHead {
-    sha: String,
-    first_seen: u64,
-    checked_at: u64,
-    etag: String,
-}
+/// A metadata file, and whether GitHub could confirm the commit it was read at.
+pub struct ServedFile(Served<MetadataFile>);
 
-impl BranchHead {
-    fn parse(bytes: &[u8]) -> Option<Self> {
-        let text = std::str::from_utf8(bytes).ok()?;
-        let mut parts = text.splitn(4, ' ');
-        Some(Self {
-            sha: parts.next()?.to_owned(),
-            first_seen: parts.next()?.parse().ok()?,
-            checked_at: parts.next()?.parse().ok()?,
-            etag: parts.next().unwrap_or_default().to_owned(),
-        })
-    }
-
-    fn to_bytes(&self) -> Vec<u8> {
-        format!(
-            "{} {} {} {}",
-            self.sha, self.first_seen, self.checked_at, self.etag
-        )
-        .into_bytes()
+impl ServedFile {
+    pub fn into_response(self, request: &Request) -> Response {
+        let Served { value, stale } = self.0;
+        let mut response = value.into_response(request);
+        mark_stale(stale.as_ref(), &mut response);
+        response
     }
 }
 
@@ -76,6 +53,9 @@ impl MetadataSource {
                 let access = Box::new(
                     GitHubAccess::from_variables().map_err(|error| error_response(&error))?,
                 );
+                if let Err(error) = access.repository(&repository) {
+                    return Err(misconfigured(&format!("apt_repo '{repository}': {error}")));
+                }
                 Ok(MetadataSource::GitHub {
                     access,
                     repository,
@@ -86,7 +66,7 @@ impl MetadataSource {
     }
 
     /// The file at `path` (relative to the repository root), or `None` if it does not exist.
-    pub fn read(&self, path: &str) -> Result<Option<MetadataFile>, Response> {
+    pub fn read(&self, path: &str) -> Result<Option<ServedFile>, Response> {
         match self {
             MetadataSource::Files => {
                 let full = format!("{FILES_ROOT}/apt/{path}");
@@ -96,128 +76,43 @@ impl MetadataSource {
                 let last_modified = std::fs::metadata(&full)
                     .and_then(|metadata| metadata.modified())
                     .unwrap_or(UNIX_EPOCH);
-                let seconds = last_modified
-                    .duration_since(UNIX_EPOCH)
-                    .map(|elapsed| elapsed.as_secs())
-                    .unwrap_or(0);
-                Ok(Some(MetadataFile {
-                    path: path.to_owned(),
-                    etag: format!("\"{seconds:x}-{:x}\"", bytes.len()),
-                    bytes,
-                    last_modified,
-                }))
+                Ok(Some(ServedFile(Served {
+                    value: MetadataFile::new(path, bytes, last_modified, |other| {
+                        std::fs::read(format!("{FILES_ROOT}/apt/{other}")).ok()
+                    }),
+                    stale: None,
+                })))
             }
             MetadataSource::GitHub {
                 access,
                 repository,
                 branch,
-            } => {
-                let store = Store::open_default().ok();
-                let head = self
-                    .branch_head(access, repository, branch, store.as_ref())
-                    .map_err(|error| error_response(&error))?;
-                let Some(bytes) =
-                    read_at_commit(access, repository, &head.sha, path, store.as_ref())
-                        .map_err(|error| error_response(&error))?
-                else {
-                    return Ok(None);
-                };
-                Ok(Some(MetadataFile {
-                    path: path.to_owned(),
-                    etag: format!("\"{}\"", &head.sha[..head.sha.len().min(12)]),
-                    bytes,
-                    // When wharf first saw the commit: apt's If-Modified-Since then matches
-                    // until the branch moves.
-                    last_modified: UNIX_EPOCH + Duration::from_secs(head.first_seen),
-                }))
-            }
+            } => read_at_branch(access, repository, branch, path)
+                .map_err(|error| error_response(&error)),
         }
-    }
-
-    fn branch_head(
-        &self,
-        access: &GitHubAccess,
-        repository: &Repository,
-        branch: &GitRef,
-        store: Option<&Store>,
-    ) -> Result<BranchHead, AccessError> {
-        let key = format!(
-            "v1/apt-branch-head/{}/{}/{}",
-            repository.owner().to_ascii_lowercase(),
-            repository.name().to_ascii_lowercase(),
-            branch.as_str()
-        );
-        let known = store
-            .and_then(|store| store.get(&key).ok().flatten())
-            .and_then(|bytes| BranchHead::parse(&bytes));
-        let now = unix_now();
-        if let Some(head) = &known {
-            if now.saturating_sub(head.checked_at) < HEAD_FRESH_FOR {
-                return Ok(head.clone());
-            }
-        }
-        let etag = known
-            .as_ref()
-            .map(|head| head.etag.clone())
-            .filter(|etag| !etag.is_empty());
-        let response =
-            access.fetch(|requests| requests.branch(repository, branch, etag.as_deref()))?;
-        let head = match (response.status().as_u16(), known) {
-            // Unchanged: a conditional request GitHub does not count against the rate limit.
-            (304, Some(known)) => BranchHead {
-                checked_at: now,
-                ..known
-            },
-            _ => {
-                let sha = parse_branch_head(response.body())?;
-                let etag = response
-                    .headers()
-                    .get("etag")
-                    .and_then(|value| value.to_str().ok())
-                    .unwrap_or_default()
-                    .replace(' ', "");
-                BranchHead {
-                    sha,
-                    first_seen: now,
-                    checked_at: now,
-                    etag,
-                }
-            }
-        };
-        if let Some(store) = store {
-            let _ = store.set(&key, &head.to_bytes());
-        }
-        Ok(head)
     }
 }
 
-fn read_at_commit(
+fn read_at_branch(
     access: &GitHubAccess,
     repository: &Repository,
-    sha: &str,
+    branch: &GitRef,
     path: &str,
-    store: Option<&Store>,
-) -> Result<Option<Vec<u8>>, AccessError> {
-    let key = format!(
-        "v1/apt-file/{}/{}/{sha}/{path}",
-        repository.owner().to_ascii_lowercase(),
-        repository.name().to_ascii_lowercase()
-    );
-    if let Some(bytes) = store.and_then(|store| store.get(&key).ok().flatten()) {
-        return Ok(Some(bytes));
-    }
-    let file_path = RepoPath::new(path).map_err(AccessError::GitHub)?;
-    let commit = GitRef::new(sha).map_err(AccessError::GitHub)?;
-    let bytes =
-        match access.fetch(|requests| requests.raw_file(repository, &file_path, &commit, None)) {
-            Ok(response) => response.into_body(),
-            Err(AccessError::GitHub(GitHubError::NotFound)) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-    if bytes.len() <= CACHEABLE_BYTES {
-        if let Some(store) = store {
-            let _ = store.set(&key, &bytes);
-        }
-    }
-    Ok(Some(bytes))
+) -> Result<Option<ServedFile>, AccessError> {
+    let repository = access.repository(repository)?;
+    let Served { value: head, stale } = repository.branch_head(branch)?;
+    let file_path = RepoPath::new(path)?;
+    let Some(bytes) = repository.file_at_commit(&head.sha, &file_path)? else {
+        return Ok(None);
+    };
+    // When wharf first saw the commit, for files whose content holds no date; the others
+    // (Release, InRelease, Release.gpg, Packages) take the suite Release's `Date`, read at the
+    // same commit.
+    let first_seen = UNIX_EPOCH + Duration::from_secs(head.first_seen);
+    let value = MetadataFile::new(path, bytes, first_seen, |other| {
+        RepoPath::new(other)
+            .ok()
+            .and_then(|other| repository.file_at_commit(&head.sha, &other).ok().flatten())
+    });
+    Ok(Some(ServedFile(Served { value, stale })))
 }

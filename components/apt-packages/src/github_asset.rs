@@ -1,12 +1,16 @@
-use std::io::Write;
+//! A package that is a GitHub Release asset. The release lookup (file name → asset id) is
+//! cached and revalidated; an asset up to the cache bound is kept in key-value by its id and
+//! served from there (with `Range`), larger ones stream from GitHub's asset host.
+
+use std::io::Cursor;
 
 use component_http::{plain_text, send_response, start_streaming, ResponseBodyReader};
-use github_access::github::http::{HeaderValue, Method};
-use github_access::github::{parse_release, GitRef, Repository};
-use github_access::{error_response, AccessError, GitHubAccess};
+use github_access::github::http::{HeaderName, HeaderValue, Method};
+use github_access::github::{GitRef, Repository};
+use github_access::{error_response, AccessError, AssetRecord, GitHubAccess, RepositoryAccess};
 use spin_sdk::http::{Request, ResponseOutparam};
-use spin_sdk::key_value::Store;
 
+use crate::ranged_body::{send_ranged, Validators};
 use crate::CONTENT_TYPE;
 
 /// Headers worth passing from GitHub's asset host to apt.
@@ -30,29 +34,84 @@ pub async fn serve(
         Ok(access) => access,
         Err(error) => return send_response(out, error_response(&error)).await,
     };
-    let asset_id = match asset_id(&access, repository, tag, asset) {
-        Ok(Some(id)) => id,
-        Ok(None) => return send_response(out, plain_text(404, "no such package")).await,
+    let repository = match access.repository(repository) {
+        Ok(repository) => repository,
         Err(error) => return send_response(out, error_response(&error)).await,
     };
-    let forwarded: Vec<(&str, HeaderValue)> = ["range", "if-range"]
+    let release = match repository.release_assets(tag) {
+        Ok(release) => release,
+        Err(AccessError::GitHub(github_access::github::GitHubError::NotFound)) => {
+            return send_response(out, plain_text(404, "no such package")).await
+        }
+        Err(error) => return send_response(out, error_response(&error)).await,
+    };
+    let Some(found) = release
+        .value
+        .iter()
+        .find(|candidate| candidate.name == asset)
+    else {
+        return send_response(out, plain_text(404, "no such package")).await;
+    };
+    // Answered from an entry GitHub could not confirm: say so.
+    let stale = release.stale_headers();
+    if found.is_cacheable() {
+        kept(&repository, found, stale, request, head_only, out).await
+    } else {
+        streamed(&repository, found, stale, request, head_only, out).await
+    }
+}
+
+async fn kept(
+    repository: &RepositoryAccess<'_>,
+    asset: &AssetRecord,
+    stale: Vec<(&'static str, String)>,
+    request: &Request,
+    head_only: bool,
+    out: ResponseOutparam,
+) {
+    let bytes = match repository.small_asset(asset) {
+        Ok(bytes) => bytes,
+        Err(error) => return send_response(out, error_response(&error)).await,
+    };
+    let validators = Validators {
+        // An asset id names bytes that never change.
+        etag: Some(format!("\"asset-{}\"", asset.id)),
+        last_modified: None,
+    };
+    let total = bytes.len() as u64;
+    send_ranged(
+        &asset.name,
+        Cursor::new(bytes),
+        total,
+        validators,
+        stale,
+        request,
+        head_only,
+        out,
+    )
+    .await
+}
+
+async fn streamed(
+    repository: &RepositoryAccess<'_>,
+    asset: &AssetRecord,
+    stale: Vec<(&'static str, String)>,
+    request: &Request,
+    head_only: bool,
+    out: ResponseOutparam,
+) {
+    let forwarded: Vec<(HeaderName, HeaderValue)> = ["range", "if-range"]
         .into_iter()
         .filter_map(|name| {
             let value = request.header(name)?.as_bytes();
-            Some((name, HeaderValue::from_bytes(value).ok()?))
+            Some((
+                HeaderName::from_static(name),
+                HeaderValue::from_bytes(value).ok()?,
+            ))
         })
         .collect();
-    let upstream = access.open_download(|requests| {
-        let mut download = requests.release_asset(repository, asset_id)?;
-        if head_only {
-            *download.method_mut() = Method::HEAD;
-        }
-        for (name, value) in &forwarded {
-            download.headers_mut().insert(*name, value.clone());
-        }
-        Ok(download)
-    });
-    let upstream = match upstream {
+    let method = head_only.then_some(Method::HEAD);
+    let upstream = match repository.open_asset(asset.id, method, &forwarded) {
         Ok(upstream) => upstream,
         Err(error) => return send_response(out, error_response(&error)).await,
     };
@@ -69,6 +128,7 @@ pub async fn serve(
             headers.push((name, value));
         }
     }
+    headers.extend(stale);
     let Ok(mut body) = start_streaming(out, status, &headers) else {
         return;
     };
@@ -78,55 +138,14 @@ pub async fn serve(
     }
     let copied = ResponseBodyReader::new(upstream)
         .and_then(|mut reader| std::io::copy(&mut reader, &mut body))
-        .and_then(|_| body.flush());
+        .and_then(|_| std::io::Write::flush(&mut body));
     match copied {
         Ok(()) => {
             if let Err(error) = body.finish() {
-                eprintln!("package {asset}: {error}");
+                eprintln!("package {}: {error}", asset.name);
             }
         }
         // The body stays unfinished: apt sees a broken transfer and resumes with Range.
-        Err(error) => eprintln!("package {asset} aborted: {error}"),
+        Err(error) => eprintln!("package {} aborted: {error}", asset.name),
     }
-}
-
-/// The asset's id, from key-value when known (asset ids of a published release do not change),
-/// otherwise from the release's asset list.
-fn asset_id(
-    access: &GitHubAccess,
-    repository: &Repository,
-    tag: &GitRef,
-    asset: &str,
-) -> Result<Option<u64>, AccessError> {
-    let key = format!(
-        "v1/release-asset/{}/{}/{}/{asset}",
-        repository.owner().to_ascii_lowercase(),
-        repository.name().to_ascii_lowercase(),
-        tag.as_str()
-    );
-    let store = Store::open_default().ok();
-    if let Some(id) = store
-        .as_ref()
-        .and_then(|store| store.get(&key).ok().flatten())
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.parse().ok())
-    {
-        return Ok(Some(id));
-    }
-    let release = match access.fetch(|requests| requests.release_by_tag(repository, tag, None)) {
-        Ok(response) => parse_release(response.body())?,
-        Err(AccessError::GitHub(github_access::github::GitHubError::NotFound)) => return Ok(None),
-        Err(error) => return Err(error),
-    };
-    let Some(found) = release
-        .assets
-        .iter()
-        .find(|candidate| candidate.name == asset)
-    else {
-        return Ok(None);
-    };
-    if let Some(store) = store {
-        let _ = store.set(&key, found.id.to_string().as_bytes());
-    }
-    Ok(Some(found.id))
 }

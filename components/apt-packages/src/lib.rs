@@ -11,46 +11,48 @@
 mod github_asset;
 mod local_file;
 mod package_location;
+mod ranged_body;
 
-use component_http::{owner_is_allowed, plain_text, require_identity, send_response};
-use spin_sdk::http::{Method, Request, ResponseOutparam};
+use component_http::{plain_text, require_identity, send_response, ReceivedRequest, GET_OR_HEAD};
+use github_access::owner_is_allowed;
+use spin_sdk::http::{IncomingRequest, Method, Response, ResponseOutparam};
 use spin_sdk::http_component;
 
 use package_location::PackageLocation;
 
 #[http_component]
-async fn handle(request: Request, out: ResponseOutparam) {
-    let head_only = match request.method() {
-        Method::Get => false,
-        Method::Head => true,
-        _ => return send_response(out, plain_text(405, "use GET or HEAD")).await,
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    let (request, location) = match admit(incoming) {
+        Ok(admitted) => admitted,
+        Err(refused) => return send_response(out, refused).await,
     };
-    if let Err(denied) = require_identity(&request) {
-        return send_response(out, denied).await;
-    }
-    let location = match PackageLocation::parse(request.path()) {
-        Ok(location) => location,
-        Err(response) => return send_response(out, response).await,
-    };
+    let head_only = *request.method() == Method::Head;
     match location {
         PackageLocation::Local { relative } => {
-            local_file::serve(&relative, &request, head_only, out).await
+            local_file::serve(&relative, request.request(), head_only, out).await
         }
         PackageLocation::GitHub {
             repository,
             tag,
             asset,
         } => {
-            let allowed = match owner_is_allowed(repository.owner()) {
-                Ok(allowed) => allowed,
-                Err(response) => return send_response(out, response).await,
-            };
-            if !allowed {
-                return send_response(out, plain_text(404, "no such package")).await;
-            }
-            github_asset::serve(&repository, &tag, &asset, &request, head_only, out).await
+            github_asset::serve(&repository, &tag, &asset, request.request(), head_only, out).await
         }
     }
+}
+
+/// The request and the package it names, once the client may have it.
+fn admit(incoming: IncomingRequest) -> Result<(ReceivedRequest, PackageLocation), Response> {
+    let request = ReceivedRequest::without_body(incoming)?;
+    request.require_method(GET_OR_HEAD)?;
+    require_identity(request.request())?;
+    let location = PackageLocation::parse(&request.path().segments())?;
+    if let PackageLocation::GitHub { repository, .. } = &location {
+        if !owner_is_allowed(repository.owner())? {
+            return Err(plain_text(404, "no such package"));
+        }
+    }
+    Ok((request, location))
 }
 
 pub(crate) const CONTENT_TYPE: &str = "application/vnd.debian.binary-package";

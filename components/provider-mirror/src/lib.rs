@@ -9,28 +9,29 @@
 
 mod documents;
 
-use component_http::{plain_text, require_identity, send_response};
+use component_http::{plain_text, require_identity, send_response, ReceivedRequest, GET_OR_HEAD};
 use provider_origins::{authorize_download, mirror_directory, stream};
-use spin_sdk::http::{Method, Request, ResponseOutparam};
+use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;
 use terraform_providers::{MirrorRequest, PathError};
 
 #[http_component]
-async fn handle(request: Request, out: ResponseOutparam) {
-    let head_only = match request.method() {
-        Method::Get => false,
-        Method::Head => true,
-        _ => return send_response(out, plain_text(405, "use GET or HEAD")).await,
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    let request = match ReceivedRequest::without_body(incoming)
+        .and_then(|request| request.require_method(GET_OR_HEAD).map(|()| request))
+    {
+        Ok(request) => request,
+        Err(refused) => return send_response(out, refused).await,
     };
-    let path = request.path().to_owned();
-    let parsed = MirrorRequest::parse(&path);
+    let head_only = *request.method() == Method::Head;
+    let parsed = MirrorRequest::parse(&request.path().to_string());
     if let Ok(MirrorRequest::Archive {
         hostname,
         address,
         file_name,
     }) = parsed
     {
-        if let Err(response) = authorize_download(&request, &path) {
+        if let Err(response) = authorize_download(&request) {
             return send_response(out, response).await;
         }
         let file = mirror_directory()
@@ -40,7 +41,7 @@ async fn handle(request: Request, out: ResponseOutparam) {
     }
     // Every other path is protected, even those that lead nowhere: a client without
     // credentials learns nothing about what is mirrored.
-    if let Err(denied) = require_identity(&request) {
+    if let Err(denied) = require_identity(request.request()) {
         return send_response(out, denied).await;
     }
     let response = match parsed {

@@ -1,22 +1,19 @@
 //! `/provider-downloads/…`: a release's package, `SHA256SUMS` or signature, streamed.
 
-use component_http::{owner_is_allowed, plain_text, send_response};
+use component_http::{plain_text, send_response, ReceivedRequest};
 use provider_origins::{authorize_download, files_origin, stream, DownloadLocation};
-use spin_sdk::http::{Method, Request, ResponseOutparam};
+use spin_sdk::http::{Method, ResponseOutparam};
 use terraform_providers::ReleaseFileNames;
 
-pub async fn serve(request: Request, out: ResponseOutparam) {
-    let head_only = match request.method() {
-        Method::Get => false,
-        Method::Head => true,
-        _ => return send_response(out, plain_text(405, "use GET or HEAD")).await,
-    };
-    let path = request.path().to_owned();
-    if let Err(response) = authorize_download(&request, &path) {
+/// `path` is the request's decoded path; the method is GET or HEAD.
+pub async fn serve(request: &ReceivedRequest, path: &str, out: ResponseOutparam) {
+    let head_only = *request.method() == Method::Head;
+    // Proof first: without it, a client learns nothing about which files exist.
+    if let Err(response) = authorize_download(request) {
         return send_response(out, response).await;
     }
     let not_found = || plain_text(404, "no such provider file");
-    match DownloadLocation::parse(&path) {
+    match DownloadLocation::parse(path) {
         Some(DownloadLocation::Files {
             address,
             version,
@@ -38,13 +35,7 @@ pub async fn serve(request: Request, out: ResponseOutparam) {
             repository,
             asset_id,
             file_name,
-        }) => match owner_is_allowed(repository.owner()) {
-            Ok(true) => {
-                stream::release_asset(&repository, asset_id, &file_name, head_only, out).await
-            }
-            Ok(false) => send_response(out, not_found()).await,
-            Err(response) => send_response(out, response).await,
-        },
+        }) => stream::release_asset(&repository, asset_id, &file_name, head_only, out).await,
         None => send_response(out, not_found()).await,
     }
 }

@@ -11,15 +11,23 @@
 mod downloads;
 mod protocol;
 
-use component_http::send_response;
+use component_http::{send_response, ReceivedRequest, GET_OR_HEAD};
 use provider_origins::DOWNLOADS_PREFIX;
-use spin_sdk::http::{Request, ResponseOutparam};
+use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
 
 #[http_component]
-async fn handle(request: Request, out: ResponseOutparam) {
-    if request.path().starts_with(DOWNLOADS_PREFIX) {
-        return downloads::serve(request, out).await;
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    let request = match ReceivedRequest::without_body(incoming) {
+        Ok(request) => request,
+        Err(refused) => return send_response(out, refused).await,
+    };
+    let path = request.path().to_string();
+    if path.starts_with(&format!("{DOWNLOADS_PREFIX}/")) {
+        if let Err(refused) = request.require_method(GET_OR_HEAD) {
+            return send_response(out, refused).await;
+        }
+        return downloads::serve(&request, &path, out).await;
     }
-    send_response(out, protocol::respond(&request)).await
+    send_response(out, protocol::respond(&request, &path)).await
 }

@@ -1,7 +1,8 @@
 //! `GET /v1/providers/{namespace}/{type}/versions` and
 //! `GET /v1/providers/{namespace}/{type}/{version}/download/{os}/{arch}`.
 
-use component_http::{plain_text, require_identity};
+use component_http::{plain_text, require_identity, ReceivedRequest};
+use github_access::mark_stale;
 use provider_origins::{
     json, no_such_version, signed, trusted_keys, unknown_provider, ProviderOrigin,
 };
@@ -11,16 +12,18 @@ use terraform_providers::{
     ProviderVersion, RegistryRequest, ReleaseFileNames,
 };
 
-pub fn respond(request: &Request) -> Response {
+/// `path` is the request's decoded path.
+pub fn respond(received: &ReceivedRequest, path: &str) -> Response {
+    let request = received.request();
     // Everything under /v1/providers/ is protected, even paths that lead nowhere: a client
     // without credentials learns nothing about which providers exist.
     if let Err(denied) = require_identity(request) {
         return denied;
     }
-    if *request.method() != Method::Get {
-        return plain_text(405, "use GET");
+    if let Err(refused) = received.require_method(&[Method::Get]) {
+        return refused;
     }
-    let answer = match RegistryRequest::parse(request.path()) {
+    let answer = match RegistryRequest::parse(path) {
         Ok(RegistryRequest::Versions(address)) => versions(&address, terraform_version(request)),
         Ok(RegistryRequest::Download {
             address,
@@ -64,7 +67,9 @@ fn versions(address: &ProviderAddress, client: Option<&str>) -> Result<Response,
             warnings.push(format!("{address} {}: {problem}", release.version));
         }
     }
-    Ok(json(versions_document(&releases.offered, &warnings)))
+    let mut response = json(versions_document(&releases.offered, &warnings));
+    mark_stale(judged.stale.as_ref(), &mut response);
+    Ok(response)
 }
 
 fn download(
@@ -116,5 +121,7 @@ fn download(
         checksums: url(&names.checksums())?,
         signature: url(&names.checksums_signature())?,
     };
-    Ok(json(download_document(release, archive, &urls, signer)))
+    let mut response = json(download_document(release, archive, &urls, signer));
+    mark_stale(judged.stale.as_ref(), &mut response);
+    Ok(response)
 }

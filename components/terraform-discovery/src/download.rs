@@ -4,7 +4,7 @@
 //! a tag that moved since wharf first served that version is refused.
 
 use component_http::{plain_text, require_identity, unix_now, variable};
-use spin_sdk::http::{Params, Request, Response};
+use spin_sdk::http::{Request, Response};
 use spin_sdk::key_value::Store;
 use terraform_registry::{
     sign_archive_path, PinDecision, PinnedCommit, DEFAULT_ARCHIVE_URL_LIFETIME_SECONDS,
@@ -12,19 +12,29 @@ use terraform_registry::{
 
 use crate::module_source::{address, ModuleSource};
 
-pub fn handle(request: Request, params: Params) -> Response {
-    if let Err(denied) = require_identity(&request) {
+pub fn handle(
+    request: &Request,
+    namespace: &str,
+    name: &str,
+    provider: &str,
+    requested: &str,
+) -> Response {
+    if let Err(denied) = require_identity(request) {
         return denied;
     }
-    respond(&params).unwrap_or_else(|response| response)
+    respond(namespace, name, provider, requested).unwrap_or_else(|response| response)
 }
 
-fn respond(params: &Params) -> Result<Response, Response> {
-    let address = address(params)?;
-    let requested = params.get("version").unwrap_or_default();
+fn respond(
+    namespace: &str,
+    name: &str,
+    provider: &str,
+    requested: &str,
+) -> Result<Response, Response> {
+    let address = address(namespace, name, provider)?;
     let source = ModuleSource::for_module(&address)?;
     let versions = source.versions(&address)?;
-    let found = versions.resolve(requested).ok_or_else(|| {
+    let found = versions.value.resolve(requested).ok_or_else(|| {
         plain_text(
             404,
             &format!(
@@ -65,15 +75,18 @@ fn respond(params: &Params) -> Result<Response, Response> {
         eprintln!("url_signing_key: {error}");
         plain_text(500, "wharf is misconfigured; the server log says how")
     })?;
-    Ok(Response::builder()
+    let mut response = Response::builder()
         .status(204)
         .header("x-terraform-get", format!("{archive_path}?{query}"))
-        .build())
+        .build();
+    versions.mark(&mut response);
+    Ok(response)
 }
 
 /// Remembers the commit a version first resolved to, and refuses the version if its tag has
 /// moved since: modules are not in Terraform's lock file, so this is the only guard against a
-/// rewritten tag.
+/// rewritten tag. The commit is also indexed (`PinnedCommit::commit_key`), before the pin, so
+/// the archive route can serve a credentialed request only for commits pinned here.
 fn check_pin(pin: &PinnedCommit) -> Result<(), Response> {
     let store = Store::open_default().map_err(|error| {
         eprintln!("key-value store unavailable: {error}");
@@ -94,14 +107,14 @@ fn check_pin(pin: &PinnedCommit) -> Result<(), Response> {
         .and_then(|bytes| String::from_utf8(bytes).ok());
     match pin.check_pin(previous.as_deref()) {
         Ok(PinDecision::Unchanged) => Ok(()),
-        Ok(PinDecision::Remember) => {
-            store
-                .set(&pin.key(), pin.value().as_bytes())
-                .map_err(|error| {
+        Ok(PinDecision::Remember) => [(pin.commit_key(), pin.version()), (pin.key(), pin.value())]
+            .iter()
+            .try_for_each(|(key, value)| {
+                store.set(key, value.as_bytes()).map_err(|error| {
                     eprintln!("key-value write failed: {error}");
                     plain_text(503, "wharf cannot pin the module's commit right now; retry")
                 })
-        }
+            }),
         Err(moved) => {
             eprintln!("{moved}");
             Err(plain_text(409, &moved.to_string()))

@@ -6,28 +6,33 @@ mod download;
 mod module_source;
 mod versions;
 
-use component_http::{plain_text, require_identity};
-use spin_sdk::http::{IntoResponse, Params, Request, Response, Router};
+use component_http::{
+    plain_text, require_identity, respond_without_body, ReceivedRequest, GET_OR_HEAD,
+};
+use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
 #[http_component]
-fn handle(request: Request) -> impl IntoResponse {
-    let mut router = Router::new();
-    router.get("/.well-known/terraform.json", service_discovery);
-    router.get(
-        "/v1/modules/:namespace/:name/:provider/versions",
-        versions::handle,
-    );
-    router.get(
-        "/v1/modules/:namespace/:name/:provider/:version/download",
-        download::handle,
-    );
-    router.get("/v1/modules/*", unknown_module_path);
-    router.handle(request)
+fn handle(incoming: IncomingRequest) -> Response {
+    respond_without_body(incoming, GET_OR_HEAD, route)
+}
+
+fn route(request: &ReceivedRequest) -> Response {
+    match request.path().segments().as_slice() {
+        [".well-known", "terraform.json"] => service_discovery(),
+        ["v1", "modules", namespace, name, provider, "versions"] => {
+            versions::handle(request.request(), namespace, name, provider)
+        }
+        ["v1", "modules", namespace, name, provider, version, "download"] => {
+            download::handle(request.request(), namespace, name, provider, version)
+        }
+        ["v1", "modules", ..] => unknown_module_path(request),
+        _ => plain_text(404, "no such registry endpoint"),
+    }
 }
 
 /// Public: clients ask for it before they know which credentials to send.
-fn service_discovery(_request: Request, _params: Params) -> Response {
+fn service_discovery() -> Response {
     Response::builder()
         .status(200)
         .header("content-type", "application/json")
@@ -37,8 +42,8 @@ fn service_discovery(_request: Request, _params: Params) -> Response {
 
 /// Everything under `/v1/modules/` is protected, even paths that lead nowhere: a client without
 /// credentials learns nothing about which modules exist.
-fn unknown_module_path(request: Request, _params: Params) -> Response {
-    if let Err(denied) = require_identity(&request) {
+fn unknown_module_path(request: &ReceivedRequest) -> Response {
+    if let Err(denied) = require_identity(request.request()) {
         return denied;
     }
     plain_text(404, "no such module registry endpoint")

@@ -1,10 +1,10 @@
 //! Where a module's versions come from: the mounted registry directory, or tags of a GitHub
-//! repository.
+//! repository (cached, revalidated, served stale when GitHub fails: see `github-access`).
 
-use component_http::{owner_is_allowed, plain_text, variable, Origin, FILES_ROOT};
-use github_access::github::{parse_tags, Repository};
-use github_access::{error_response, GitHubAccess};
-use spin_sdk::http::{Params, Response};
+use component_http::{plain_text, variable, Origin, FILES_ROOT};
+use github_access::github::Repository;
+use github_access::{error_response, AccessError, GitHubAccess, Served};
+use spin_sdk::http::Response;
 use terraform_registry::{ModuleAddress, ModuleVersions, RepositoryNaming};
 
 pub enum ModuleSource {
@@ -16,13 +16,9 @@ pub enum ModuleSource {
     },
 }
 
-pub fn address(params: &Params) -> Result<ModuleAddress, Response> {
-    ModuleAddress::new(
-        params.get("namespace").unwrap_or_default(),
-        params.get("name").unwrap_or_default(),
-        params.get("provider").unwrap_or_default(),
-    )
-    .map_err(|error| plain_text(400, &error.to_string()))
+pub fn address(namespace: &str, name: &str, provider: &str) -> Result<ModuleAddress, Response> {
+    ModuleAddress::new(namespace, name, provider)
+        .map_err(|error| plain_text(400, &error.to_string()))
 }
 
 fn unknown_module(address: &ModuleAddress) -> Response {
@@ -44,9 +40,6 @@ impl ModuleSource {
         match Origin::from_variables()? {
             Origin::Files => Ok(ModuleSource::Files),
             Origin::GitHub => {
-                if !owner_is_allowed(address.namespace())? {
-                    return Err(unknown_module(address));
-                }
                 let template = variable("module_repository_template")?;
                 let naming = RepositoryNaming::parse(&template).map_err(|error| {
                     eprintln!("module_repository_template: {error}");
@@ -58,12 +51,17 @@ impl ModuleSource {
                 let access = Box::new(
                     GitHubAccess::from_variables().map_err(|error| error_response(&error))?,
                 );
+                // `allowed_owners` is checked against the owner the template names (which may
+                // differ from the namespace), here so the 404 names the module.
+                access
+                    .repository(&repository)
+                    .map_err(|_| unknown_module(address))?;
                 Ok(ModuleSource::GitHub { access, repository })
             }
         }
     }
 
-    pub fn versions(&self, address: &ModuleAddress) -> Result<ModuleVersions, Response> {
+    pub fn versions(&self, address: &ModuleAddress) -> Result<Served<ModuleVersions>, Response> {
         match self {
             ModuleSource::Files => {
                 let directory = files_directory(address);
@@ -79,29 +77,35 @@ impl ModuleSource {
                     })
                     .collect();
                 // The files origin has no commits; the archive name is the whole identity.
-                Ok(ModuleVersions::from_tags(
-                    names.iter().map(|name| (name.as_str(), "")),
-                ))
+                Ok(Served {
+                    value: ModuleVersions::from_tags(names.iter().map(|name| (name.as_str(), ""))),
+                    stale: None,
+                })
             }
             ModuleSource::GitHub { access, repository } => {
-                let pages = access
-                    .fetch_all_pages(|requests| requests.list_tags(repository, None))
-                    .map_err(|error| match &error {
-                        github_access::AccessError::GitHub(
-                            github_access::github::GitHubError::NotFound,
-                        ) => unknown_module(address),
-                        _ => error_response(&error),
+                let tags = access
+                    .repository(repository)
+                    .and_then(|repository| repository.tags())
+                    .map_err(|error| match error {
+                        AccessError::OwnerNotAllowed(_) => unknown_module(address),
+                        error if is_not_found(&error) => unknown_module(address),
+                        error => error_response(&error),
                     })?;
-                let mut tags = Vec::new();
-                for page in pages {
-                    let parsed =
-                        parse_tags(page.body()).map_err(|error| error_response(&error.into()))?;
-                    tags.extend(parsed.into_iter().map(|tag| (tag.name, tag.commit_sha)));
-                }
-                Ok(ModuleVersions::from_tags(tags))
+                Ok(tags.map(|tags| {
+                    ModuleVersions::from_tags(
+                        tags.into_iter().map(|tag| (tag.name, tag.commit_sha)),
+                    )
+                }))
             }
         }
     }
+}
+
+fn is_not_found(error: &AccessError) -> bool {
+    matches!(
+        error,
+        AccessError::GitHub(github_access::github::GitHubError::NotFound)
+    )
 }
 
 pub fn files_directory(address: &ModuleAddress) -> String {

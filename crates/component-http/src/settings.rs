@@ -39,15 +39,6 @@ impl Origin {
     }
 }
 
-/// Whether `allowed_owners` lets wharf read GitHub owner `owner` (names compare as GitHub
-/// compares them, ignoring case). Empty = no owner.
-pub fn owner_is_allowed(owner: &str) -> Result<bool, Response> {
-    Ok(variable("allowed_owners")?
-        .split(',')
-        .map(str::trim)
-        .any(|allowed| !allowed.is_empty() && allowed.eq_ignore_ascii_case(owner)))
-}
-
 /// Seconds since the Unix epoch, from the host's clock (wasi:clocks).
 pub fn unix_now() -> u64 {
     std::time::SystemTime::now()

@@ -5,6 +5,12 @@ use crate::visible_ascii::is_visible_ascii;
 
 /// Shorter tokens are too easy to guess; 16 characters is a floor, not a recommendation.
 const MIN_API_TOKEN_CHARS: usize = 16;
+/// The same floor for the Basic password: the whole fleet shares it, and throttling slows
+/// guessing per client address, not across a botnet's many addresses.
+const MIN_BASIC_PASSWORD_CHARS: usize = 16;
+/// The Basic login under which GitHub Actions presents its OIDC (or exchanged) token as the
+/// password; a Basic account of that name could never log in.
+pub const GITHUB_ACTIONS_LOGIN: &str = "github-action";
 
 /// The credentials the server accepts, built from the operator's Spin variables.
 #[derive(Debug, Clone)]
@@ -34,6 +40,12 @@ pub enum ConfigError {
     /// `basic_user` contains ':', which Basic authentication uses to split user from password.
     #[error("basic_user must not contain ':' because Basic authentication splits the user name from the password at the first ':'")]
     BasicUserContainsColon,
+    /// `basic_user` is the login reserved for GitHub Actions OIDC tokens.
+    #[error("basic_user must not be {GITHUB_ACTIONS_LOGIN:?}: that login is reserved for GitHub Actions OIDC tokens")]
+    BasicUserReserved,
+    /// `basic_password` is shorter than the minimum length.
+    #[error("basic_password is shorter than {MIN_BASIC_PASSWORD_CHARS} characters; set a longer one (for example the output of `openssl rand -base64 24`)")]
+    BasicPasswordTooShort,
     /// An `api_tokens` entry has whitespace, control or non-ASCII characters.
     #[error("api_tokens entry {position} contains whitespace, control or non-ASCII characters; tokens must be visible ASCII")]
     ApiTokenInvalidCharacters {
@@ -53,8 +65,8 @@ impl AuthConfig {
     /// `api_tokens`.
     ///
     /// Basic is enabled when both `basic_user` and `basic_password` are non-empty and disabled
-    /// when both are empty; one without the other is an error. Neither is trimmed: they are
-    /// used exactly as given. `api_tokens` is a comma-separated list of Bearer tokens; whitespace
+    /// when both are empty; one without the other is an error, and so is a password shorter
+    /// than 16 characters. Neither is trimmed: they are used exactly as given. `api_tokens` is a comma-separated list of Bearer tokens; whitespace
     /// around entries is trimmed and empty entries are skipped.
     pub fn from_settings(
         basic_user: &str,
@@ -71,6 +83,14 @@ impl AuthConfig {
     /// refused as "server not configured", not as "wrong credentials".
     pub fn accepts_anything(&self) -> bool {
         self.basic.is_some() || !self.api_tokens.is_empty()
+    }
+
+    /// Whether `user` is the configured Basic user, compared in constant time so the answer's
+    /// timing does not spell out the user name.
+    pub fn is_basic_user(&self, user: &str) -> bool {
+        self.basic
+            .as_ref()
+            .is_some_and(|login| login.user.constant_time_eq(user.as_bytes()))
     }
 
     pub(crate) fn basic_login(&self) -> Option<&BasicLogin> {
@@ -95,6 +115,12 @@ fn basic_login_from_settings(
             // at the first ':'. Failing here beats a login that silently never works.
             if basic_user.contains(':') {
                 return Err(ConfigError::BasicUserContainsColon);
+            }
+            if basic_user == GITHUB_ACTIONS_LOGIN {
+                return Err(ConfigError::BasicUserReserved);
+            }
+            if basic_password.chars().count() < MIN_BASIC_PASSWORD_CHARS {
+                return Err(ConfigError::BasicPasswordTooShort);
             }
             Ok(Some(BasicLogin {
                 user: Secret::new(basic_user.to_owned()),
@@ -160,19 +186,31 @@ mod tests {
 
     #[test]
     fn basic_alone_accepts_something() {
-        let config = AuthConfig::from_settings("alice", "wonderland", "").unwrap();
+        let config = AuthConfig::from_settings("alice", "wonderland-rabbit-hole", "").unwrap();
         assert!(config.accepts_anything());
         let login = config.basic_login().unwrap();
         assert_eq!(login.user.expose(), "alice");
-        assert_eq!(login.password.expose(), "wonderland");
+        assert_eq!(login.password.expose(), "wonderland-rabbit-hole");
+    }
+
+    #[test]
+    fn the_basic_user_is_recognised_exactly() {
+        let config = AuthConfig::from_settings("alice", "wonderland-rabbit-hole", "").unwrap();
+        assert!(config.is_basic_user("alice"));
+        for other in ["Alice", "alice ", "", "bob"] {
+            assert!(!config.is_basic_user(other), "{other:?}");
+        }
+        assert!(!AuthConfig::from_settings("", "", "")
+            .unwrap()
+            .is_basic_user(""));
     }
 
     #[test]
     fn basic_settings_are_not_trimmed() {
-        let config = AuthConfig::from_settings("alice", " pass word ", "").unwrap();
+        let config = AuthConfig::from_settings("alice", " pass word with spaces ", "").unwrap();
         assert_eq!(
             config.basic_login().unwrap().password.expose(),
-            " pass word "
+            " pass word with spaces "
         );
     }
 
@@ -193,17 +231,44 @@ mod tests {
 
     #[test]
     fn password_without_user_names_basic_user() {
-        let error = AuthConfig::from_settings("", "wonderland", "").unwrap_err();
+        let error = AuthConfig::from_settings("", "wonderland-rabbit-hole", "").unwrap_err();
         assert_eq!(error, ConfigError::MissingBasicUser);
         assert!(error.to_string().starts_with("basic_user"), "{error}");
-        assert_does_not_echo(&error, "wonderland");
+        assert_does_not_echo(&error, "wonderland-rabbit-hole");
     }
 
     #[test]
     fn user_with_colon_is_rejected() {
-        let error = AuthConfig::from_settings("ali:ce", "wonderland", "").unwrap_err();
+        let error = AuthConfig::from_settings("ali:ce", "wonderland-rabbit-hole", "").unwrap_err();
         assert_eq!(error, ConfigError::BasicUserContainsColon);
-        assert_does_not_echo(&error, "wonderland");
+        assert_does_not_echo(&error, "wonderland-rabbit-hole");
+    }
+
+    #[test]
+    fn short_basic_password_is_refused_saying_so_without_echoing_it() {
+        let fifteen = "fifteen-chars-x";
+        assert_eq!(fifteen.chars().count(), 15);
+        let error = AuthConfig::from_settings("alice", fifteen, "").unwrap_err();
+        assert_eq!(error, ConfigError::BasicPasswordTooShort);
+        assert!(
+            error
+                .to_string()
+                .starts_with("basic_password is shorter than 16 characters"),
+            "{error}"
+        );
+        assert_does_not_echo(&error, fifteen);
+        assert!(AuthConfig::from_settings("alice", "sixteen-chars-xy", "").is_ok());
+        // Characters, not bytes: fifteen two-byte characters are still too short.
+        let error = AuthConfig::from_settings("alice", &"é".repeat(15), "").unwrap_err();
+        assert_eq!(error, ConfigError::BasicPasswordTooShort);
+    }
+
+    #[test]
+    fn the_github_actions_login_cannot_be_a_basic_user() {
+        let error =
+            AuthConfig::from_settings("github-action", "wonderland-rabbit-hole", "").unwrap_err();
+        assert_eq!(error, ConfigError::BasicUserReserved);
+        assert!(error.to_string().contains("reserved"), "{error}");
     }
 
     #[test]
@@ -259,9 +324,9 @@ mod tests {
 
     #[test]
     fn debug_of_config_hides_secrets() {
-        let config = AuthConfig::from_settings("alice", "wonderland-pass", TOKEN_A).unwrap();
+        let config = AuthConfig::from_settings("alice", "wonderland-pass-long", TOKEN_A).unwrap();
         let debug = format!("{config:?}");
-        assert!(!debug.contains("wonderland-pass"), "{debug}");
+        assert!(!debug.contains("wonderland-pass-long"), "{debug}");
         assert!(!debug.contains(TOKEN_A), "{debug}");
     }
 }

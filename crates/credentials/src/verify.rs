@@ -6,11 +6,7 @@ use crate::authorization_header::{parse_authorization, AuthorizationError, Prese
 use crate::config::AuthConfig;
 use crate::denial::Denial;
 use crate::identity::{Identity, Method};
-use crate::jwt_shape::has_jwt_shape;
 use crate::secret::Secret;
-
-/// The Basic login GitHub Actions uses to present its OIDC token as the password.
-const GITHUB_ACTIONS_LOGIN: &str = "github-action";
 
 /// The subject of every API-token identity: tokens are interchangeable and must not be logged.
 const API_TOKEN_SUBJECT: &str = "api-token";
@@ -18,15 +14,11 @@ const API_TOKEN_SUBJECT: &str = "api-token";
 const NOTHING_CONFIGURED: &str =
     "no credentials are configured: set basic_user and basic_password, or api_tokens";
 const BASIC_NOT_ENABLED: &str = "Basic authentication is not enabled on this server";
-const GITHUB_ACTIONS_OIDC_NOT_ENABLED: &str =
-    "GitHub Actions OIDC login is not enabled on this server";
 /// Deliberately the same for an unknown user and a wrong password, so the answer does not
 /// tell a guesser which user names exist.
 const WRONG_USER_OR_PASSWORD: &str = "wrong user name or password";
 const BEARER_NOT_ENABLED: &str = "Bearer tokens are not enabled on this server";
 const UNKNOWN_BEARER_TOKEN: &str = "unknown bearer token";
-const OIDC_TOKENS_NOT_ACCEPTED: &str =
-    "OIDC tokens are not accepted yet: oidc_audience is not configured";
 
 /// Decides who the client is. `authorization` is the raw `Authorization` header, if present.
 pub fn verify(config: &AuthConfig, authorization: Option<&[u8]>) -> Result<Identity, Denial> {
@@ -37,14 +29,14 @@ pub fn verify(config: &AuthConfig, authorization: Option<&[u8]>) -> Result<Ident
     }
     let raw_header = authorization.ok_or(Denial::Missing)?;
     match parse_authorization(raw_header).map_err(denial_for_unparsable_header)? {
-        PresentedCredentials::Basic { user, password } => verify_basic(config, user, &password),
+        PresentedCredentials::Basic { user, password } => verify_basic(config, &user, &password),
         PresentedCredentials::Bearer(token) => verify_bearer(config, &token),
     }
 }
 
 /// An unsupported scheme is a well-formed header this server does not accept (401, so the
 /// client may retry with Basic or Bearer); everything else is a broken header (400).
-fn denial_for_unparsable_header(error: AuthorizationError) -> Denial {
+pub fn denial_for_unparsable_header(error: AuthorizationError) -> Denial {
     match error {
         AuthorizationError::UnsupportedScheme(_) | AuthorizationError::UnknownSingleWord => {
             Denial::Rejected(error.to_string())
@@ -53,22 +45,18 @@ fn denial_for_unparsable_header(error: AuthorizationError) -> Denial {
     }
 }
 
-fn verify_basic(config: &AuthConfig, user: String, password: &Secret) -> Result<Identity, Denial> {
+/// Checks a Basic login against the configured one. The user name and the password are both
+/// compared in constant time and the results combined without branching, so an unknown user
+/// and a wrong password take the same path and the same time.
+pub fn verify_basic(
+    config: &AuthConfig,
+    user: &str,
+    password: &Secret,
+) -> Result<Identity, Denial> {
     let configured_login = config.basic_login();
-
-    let github_actions_login_configured =
-        configured_login.is_some_and(|login| login.user.expose() == GITHUB_ACTIONS_LOGIN);
-    if user == GITHUB_ACTIONS_LOGIN && !github_actions_login_configured {
-        // A later issue adds the GitHub Actions OIDC verifier here: the password is then the
-        // workflow's OIDC token, checked against oidc_audience instead of basic_password.
-        return Err(Denial::Rejected(GITHUB_ACTIONS_OIDC_NOT_ENABLED.to_owned()));
-    }
-
     let Some(login) = configured_login else {
         return Err(Denial::Rejected(BASIC_NOT_ENABLED.to_owned()));
     };
-    // Both comparisons always run and are combined without branching, so an unknown user and
-    // a wrong password take the same path and the same time.
     let user_matches = login.user.constant_time_eq_choice(user.as_bytes());
     let password_matches = login
         .password
@@ -76,17 +64,18 @@ fn verify_basic(config: &AuthConfig, user: String, password: &Secret) -> Result<
     if bool::from(user_matches & password_matches) {
         Ok(Identity {
             method: Method::Basic,
-            subject: user,
+            subject: user.to_owned(),
         })
     } else {
         Err(Denial::Rejected(WRONG_USER_OR_PASSWORD.to_owned()))
     }
 }
 
-fn verify_bearer(config: &AuthConfig, token: &Secret) -> Result<Identity, Denial> {
+/// Checks a Bearer token against `api_tokens`: every configured token is compared, in
+/// constant time and with no early exit, so the time taken reveals neither whether nor which
+/// one matched.
+pub fn verify_bearer(config: &AuthConfig, token: &Secret) -> Result<Identity, Denial> {
     let configured_tokens = config.api_tokens();
-    // Every configured token is compared, with no early exit on a match, so the time taken
-    // does not reveal which token (if any) matched.
     let any_token_matches =
         configured_tokens
             .iter()
@@ -99,11 +88,7 @@ fn verify_bearer(config: &AuthConfig, token: &Secret) -> Result<Identity, Denial
             subject: API_TOKEN_SUBJECT.to_owned(),
         });
     }
-    // Only the presented token's shape is inspected past this point, which reveals nothing
-    // about the configured tokens.
-    let message = if has_jwt_shape(token.expose()) {
-        OIDC_TOKENS_NOT_ACCEPTED
-    } else if configured_tokens.is_empty() {
+    let message = if configured_tokens.is_empty() {
         BEARER_NOT_ENABLED
     } else {
         UNKNOWN_BEARER_TOKEN
@@ -121,7 +106,6 @@ mod tests {
     const TOKEN_A: &str = "token-aaaaaaaaaaaaaaaa";
     const TOKEN_B: &str = "token-bbbbbbbbbbbbbbbb";
     const TOKEN_C: &str = "token-cccccccccccccccc";
-    const JWT_SHAPED: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0.c2lnbmF0dXJl";
 
     fn config(basic_user: &str, basic_password: &str, api_tokens: &str) -> AuthConfig {
         AuthConfig::from_settings(basic_user, basic_password, api_tokens).unwrap()
@@ -169,7 +153,7 @@ mod tests {
     #[test]
     fn missing_header_on_configured_server_is_missing() {
         assert_eq!(
-            verify(&config("alice", "pw", ""), None),
+            verify(&config("alice", "password-of-alice", ""), None),
             Err(Denial::Missing)
         );
         assert_eq!(verify(&config("", "", TOKEN_A), None), Err(Denial::Missing));
@@ -187,8 +171,8 @@ mod tests {
     #[test]
     fn correct_basic_login_identifies_the_user() {
         let result = verify(
-            &config("alice", "wonderland", ""),
-            Some(&basic_header("alice", "wonderland")),
+            &config("alice", "wonderland-rabbit-hole", ""),
+            Some(&basic_header("alice", "wonderland-rabbit-hole")),
         );
         let expected = Identity {
             method: Method::Basic,
@@ -199,15 +183,25 @@ mod tests {
 
     #[test]
     fn lowercase_basic_scheme_is_accepted() {
-        let header = format!("basic {}", STANDARD_BASE64.encode("alice:wonderland"));
-        let result = verify(&config("alice", "wonderland", ""), Some(header.as_bytes()));
+        let header = format!(
+            "basic {}",
+            STANDARD_BASE64.encode("alice:wonderland-rabbit-hole")
+        );
+        let result = verify(
+            &config("alice", "wonderland-rabbit-hole", ""),
+            Some(header.as_bytes()),
+        );
         assert_eq!(result.map(|identity| identity.method), Ok(Method::Basic));
     }
 
     #[test]
     fn password_with_colons_is_compared_whole() {
-        let server = config("alice", "won:der:land", "");
-        assert!(verify(&server, Some(&basic_header("alice", "won:der:land"))).is_ok());
+        let server = config("alice", "won:der:land:rabbit-hole", "");
+        assert!(verify(
+            &server,
+            Some(&basic_header("alice", "won:der:land:rabbit-hole"))
+        )
+        .is_ok());
         assert_eq!(
             verify(&server, Some(&basic_header("alice", "won"))),
             rejected(WRONG_USER_OR_PASSWORD)
@@ -216,26 +210,35 @@ mod tests {
 
     #[test]
     fn unknown_user_and_wrong_password_are_rejected_alike() {
-        let server = config("alice", "wonderland", "");
-        let unknown_user = verify(&server, Some(&basic_header("mallory", "wonderland")));
+        let server = config("alice", "wonderland-rabbit-hole", "");
+        let unknown_user = verify(
+            &server,
+            Some(&basic_header("mallory", "wonderland-rabbit-hole")),
+        );
         let wrong_password = verify(&server, Some(&basic_header("alice", "guess-password")));
         let both_wrong = verify(&server, Some(&basic_header("mallory", "guess-password")));
         assert_eq!(unknown_user, rejected("wrong user name or password"));
         assert_eq!(wrong_password, unknown_user);
         assert_eq!(both_wrong, unknown_user);
         assert_does_not_echo(&wrong_password, "guess-password");
-        assert_does_not_echo(&unknown_user, "wonderland");
+        assert_does_not_echo(&unknown_user, "wonderland-rabbit-hole");
     }
 
     #[test]
     fn user_name_comparison_is_exact() {
-        let server = config("alice", "wonderland", "");
+        let server = config("alice", "wonderland-rabbit-hole", "");
         assert_eq!(
-            verify(&server, Some(&basic_header("Alice", "wonderland"))),
+            verify(
+                &server,
+                Some(&basic_header("Alice", "wonderland-rabbit-hole"))
+            ),
             rejected(WRONG_USER_OR_PASSWORD)
         );
         assert_eq!(
-            verify(&server, Some(&basic_header("alice2", "wonderland"))),
+            verify(
+                &server,
+                Some(&basic_header("alice2", "wonderland-rabbit-hole"))
+            ),
             rejected(WRONG_USER_OR_PASSWORD)
         );
     }
@@ -246,35 +249,6 @@ mod tests {
         assert_eq!(
             result,
             rejected("Basic authentication is not enabled on this server")
-        );
-    }
-
-    #[test]
-    fn github_action_login_is_reserved_for_oidc() {
-        let expected = rejected("GitHub Actions OIDC login is not enabled on this server");
-        let header = basic_header("github-action", JWT_SHAPED);
-        assert_eq!(
-            verify(&config("alice", "wonderland", ""), Some(&header)),
-            expected
-        );
-        assert_eq!(verify(&config("", "", TOKEN_A), Some(&header)), expected);
-        assert_does_not_echo(&expected, JWT_SHAPED);
-    }
-
-    #[test]
-    fn github_action_login_works_when_configured_literally() {
-        let server = config("github-action", "wonderland", "");
-        let result = verify(&server, Some(&basic_header("github-action", "wonderland")));
-        assert_eq!(
-            result,
-            Ok(Identity {
-                method: Method::Basic,
-                subject: "github-action".to_owned(),
-            })
-        );
-        assert_eq!(
-            verify(&server, Some(&basic_header("github-action", "wrong"))),
-            rejected(WRONG_USER_OR_PASSWORD)
         );
     }
 
@@ -326,21 +300,14 @@ mod tests {
 
     #[test]
     fn bearer_when_no_tokens_are_configured_is_rejected() {
-        let result = verify(&config("alice", "pw", ""), Some(&bearer_header(TOKEN_A)));
+        let result = verify(
+            &config("alice", "password-of-alice", ""),
+            Some(&bearer_header(TOKEN_A)),
+        );
         assert_eq!(
             result,
             rejected("Bearer tokens are not enabled on this server")
         );
-    }
-
-    #[test]
-    fn jwt_shaped_bearer_gets_the_oidc_message() {
-        let expected =
-            rejected("OIDC tokens are not accepted yet: oidc_audience is not configured");
-        let header = bearer_header(JWT_SHAPED);
-        assert_eq!(verify(&config("", "", TOKEN_A), Some(&header)), expected);
-        assert_eq!(verify(&config("alice", "pw", ""), Some(&header)), expected);
-        assert_does_not_echo(&expected, JWT_SHAPED);
     }
 
     #[test]
@@ -355,7 +322,7 @@ mod tests {
 
     #[test]
     fn unparsable_headers_are_malformed() {
-        let server = config("alice", "wonderland", TOKEN_A);
+        let server = config("alice", "wonderland-rabbit-hole", TOKEN_A);
         let oversized = vec![b'a'; 8193];
         let cases: [(&[u8], &str); 5] = [
             (&oversized, "Authorization header is larger than 8192 bytes"),
@@ -378,7 +345,7 @@ mod tests {
 
     #[test]
     fn unsupported_scheme_is_rejected_naming_only_the_scheme() {
-        let server = config("alice", "wonderland", "");
+        let server = config("alice", "wonderland-rabbit-hole", "");
         let result = verify(
             &server,
             Some(b"Digest username=\"alice\", response=\"d2f4ab\""),
@@ -399,7 +366,7 @@ mod tests {
 
     #[test]
     fn identities_and_denials_never_contain_secrets() {
-        let password = "wonderland-password";
+        let password = "wonderland-password-long";
         let server = config("alice", password, TOKEN_A);
 
         let basic = verify(&server, Some(&basic_header("alice", password))).unwrap();

@@ -8,9 +8,10 @@ use crate::syntax::check_field_name;
 /// One `Name: value` field.
 ///
 /// The value is stored as it reads in the file after `Name:`: the first line without its
-/// surrounding whitespace, then each continuation line after a `\n`, *keeping* its leading
-/// space or tab. That is what makes serialisation byte-exact, and it is also how `Packages`
-/// files copy multi-line fields such as `Description` from control files.
+/// leading whitespace, then each continuation line after a `\n`, *keeping* its leading space
+/// or tab and any trailing blanks; only whitespace at the very end of the value is dropped.
+/// That is how apt reads a value and how apt-ftparchive copies multi-line fields such as
+/// `Description` into `Packages`, and it makes serialisation byte-exact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ControlField {
     name: String,
@@ -25,6 +26,11 @@ impl ControlField {
     pub(crate) fn append_continuation(&mut self, line: &str) {
         self.value.push('\n');
         self.value.push_str(line);
+    }
+
+    pub(crate) fn trim_value_end(&mut self) {
+        let kept = self.value.trim_end().len();
+        self.value.truncate(kept);
     }
 
     /// The field name, in the case it was written.
@@ -98,8 +104,9 @@ impl ControlParagraph {
     }
 
     /// Appends a field after checking that the result still reads back as the same
-    /// paragraph: a valid, new field name, and a value whose first line has no edge whitespace
-    /// and whose further lines each start with a space or tab and hold more than whitespace.
+    /// paragraph: a valid, new field name, and a value that neither starts nor ends with
+    /// whitespace (a leading `\n` aside) and whose further lines each start with a space or
+    /// tab and hold more than whitespace.
     pub fn push(&mut self, name: &str, value: &str) -> Result<(), ControlError> {
         check_field_name(name).map_err(|reason| ControlError::InvalidFieldNameToAdd {
             name: name.to_owned(),
@@ -136,8 +143,8 @@ fn check_value(value: &str) -> Result<(), &'static str> {
     }
     let mut lines = value.split('\n');
     let first = lines.next().unwrap_or_default();
-    if first.trim() != first {
-        return Err("the first line must not start or end with whitespace");
+    if first.trim_start() != first {
+        return Err("the first line must not start with whitespace");
     }
     for line in lines {
         if !line.starts_with([' ', '\t']) {
@@ -146,9 +153,9 @@ fn check_value(value: &str) -> Result<(), &'static str> {
         if line.trim().is_empty() {
             return Err("a further line must not be blank (write ` .` for an empty line)");
         }
-        if line.trim_end() != line {
-            return Err("a line must not end with whitespace");
-        }
+    }
+    if value.trim_end() != value {
+        return Err("a value must not end with whitespace");
     }
     Ok(())
 }
@@ -210,10 +217,12 @@ mod tests {
             .unwrap();
         p.push("SHA256", "\n abc 12 main/Packages").unwrap();
         p.push("Empty", "").unwrap();
+        p.push("Inner", "blanks inside stay  \n\tlike this")
+            .unwrap();
         let text = p.to_string();
         assert_eq!(
             text,
-            "Package: hello\nDescription: short\n long line\n .\n more\nSHA256:\n abc 12 main/Packages\nEmpty:\n"
+            "Package: hello\nDescription: short\n long line\n .\n more\nSHA256:\n abc 12 main/Packages\nEmpty:\nInner: blanks inside stay  \n\tlike this\n"
         );
         assert_eq!(ControlParagraph::parse(&text).unwrap(), p);
     }
@@ -231,6 +240,7 @@ mod tests {
         assert!(p.push("Blank", "x\n \n more").is_err());
         assert!(p.push("Padded", " x").is_err());
         assert!(p.push("Trailing", "x\n more ").is_err());
+        assert!(p.push("TrailingFirst", "x ").is_err());
         assert!(p.push("Cr", "x\r").is_err());
         assert_eq!(p.len(), 1);
     }

@@ -90,10 +90,12 @@ pub(crate) fn parse_numbered_paragraphs(
 
     for (index, raw_line) in text.split('\n').enumerate() {
         let line_number = index + 1;
-        // Trailing whitespace (a stray `\r` included) carries no meaning in deb822.
-        let line = raw_line.trim_end();
+        // A CRLF line ending is still a line ending; other trailing whitespace inside a
+        // value is kept, as apt keeps it (only the value's own ends are trimmed).
+        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
 
-        if line.is_empty() {
+        if line.trim_end().is_empty() {
+            finish_last_field(current.as_mut());
             paragraphs.extend(current.take());
             continue;
         }
@@ -108,6 +110,7 @@ pub(crate) fn parse_numbered_paragraphs(
             field.append_continuation(line);
             continue;
         }
+        finish_last_field(current.as_mut());
 
         let (name, value) = line
             .split_once(':')
@@ -126,11 +129,20 @@ pub(crate) fn parse_numbered_paragraphs(
         }
         paragraph.push_parsed(ControlField::new_unchecked(
             name.to_owned(),
-            value.trim().to_owned(),
+            value.trim_start().to_owned(),
         ));
     }
+    finish_last_field(current.as_mut());
     paragraphs.extend(current);
     Ok(paragraphs)
+}
+
+/// A value ends where its field ends: whitespace at its very end is not part of it (apt and
+/// dpkg read it the same way), while every line before keeps its bytes.
+fn finish_last_field(current: Option<&mut (usize, ControlParagraph)>) {
+    if let Some(field) = current.and_then(|(_, paragraph)| paragraph.last_field_mut()) {
+        field.trim_value_end();
+    }
 }
 
 #[cfg(test)]
@@ -202,6 +214,27 @@ Description: example package based on GNU hello
         let p = ControlParagraph::parse("A:   spaced   \r\nB:x\r\n").unwrap();
         assert_eq!(p.get("A"), Some("spaced"));
         assert_eq!(p.get("B"), Some("x"));
+        let p = ControlParagraph::parse("A: one \r\n two  \r\n last \r\n").unwrap();
+        assert_eq!(p.get("A"), Some("one \n two  \n last"));
+    }
+
+    #[test]
+    fn lines_inside_a_value_keep_their_bytes() {
+        // What apt-ftparchive copies into Packages: trailing blanks and tabs inside the value
+        // stay, only the value's own ends are trimmed.
+        let text = "Description: short  \n line with trailing spaces   \n \tline with tab\n .\n last   \nX-Multi: \n first  \n second\t\n";
+        let p = ControlParagraph::parse(text).unwrap();
+        assert_eq!(
+            p.get("Description"),
+            Some("short  \n line with trailing spaces   \n \tline with tab\n .\n last")
+        );
+        assert_eq!(p.get("X-Multi"), Some("\n first  \n second"));
+        let written = p.to_string();
+        assert_eq!(
+            written,
+            "Description: short  \n line with trailing spaces   \n \tline with tab\n .\n last\nX-Multi:\n first  \n second\n"
+        );
+        assert_eq!(ControlParagraph::parse(&written).unwrap(), p);
     }
 
     #[test]

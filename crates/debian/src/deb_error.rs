@@ -85,9 +85,6 @@ pub enum DebError {
         /// The limit in bytes.
         limit: u64,
     },
-    /// The control file is not UTF-8.
-    #[error("the control file is not valid UTF-8")]
-    ControlNotUtf8,
     /// The control file is not valid deb822.
     #[error("the control file is malformed: {0}")]
     Control(#[from] ControlError),

@@ -11,6 +11,7 @@ use crate::deb_error::DebError;
 use crate::debian_version::DebianVersion;
 use crate::file_digests::FileDigests;
 use crate::hashing_reader::HashingReader;
+use crate::legacy_text::decode_legacy_text;
 use crate::syntax::{check_architecture, check_package_name};
 
 /// The longest `debian-binary` member accepted ("2.0\n" is four bytes).
@@ -24,6 +25,7 @@ pub struct DebPackage {
     version: DebianVersion,
     architecture: String,
     digests: FileDigests,
+    control_transcoded: bool,
 }
 
 impl DebPackage {
@@ -35,8 +37,10 @@ impl DebPackage {
         let mut hashing = HashingReader::new(BufReader::with_capacity(64 * 1024, reader));
         let control_bytes = read_members(&mut hashing)?;
         let digests = hashing.finish();
-        let text = String::from_utf8(control_bytes).map_err(|_| DebError::ControlNotUtf8)?;
-        Self::from_parts(ControlParagraph::parse(&text)?, digests)
+        let (text, control_transcoded) = decode_legacy_text(&control_bytes);
+        let mut package = Self::from_parts(ControlParagraph::parse(&text)?, digests)?;
+        package.control_transcoded = control_transcoded;
+        Ok(package)
     }
 
     /// Builds a package from a control paragraph and digests known from elsewhere (a cache of
@@ -57,7 +61,40 @@ impl DebPackage {
             version,
             control,
             digests,
+            control_transcoded: false,
         })
+    }
+
+    /// True when [`DebPackage::read`] found a control file that is not UTF-8 and read its
+    /// other bytes as Windows-1252 (Latin-1), so the index stays UTF-8. Worth a warning: the
+    /// packager should write UTF-8.
+    pub fn control_was_transcoded(&self) -> bool {
+        self.control_transcoded
+    }
+
+    /// The file name dpkg gives this package, `name_version_architecture.deb`, without the
+    /// epoch (`1:2.0-1` gives `hello_2.0-1_amd64.deb`). It never holds a `:`: some HTTP
+    /// servers, caches and file systems mishandle one, so a colon that old policy allowed
+    /// after the epoch (`2:1.0:beta`) is written as `.`.
+    pub fn canonical_file_name(&self) -> String {
+        let version = self.version.as_str();
+        let without_epoch = version.split_once(':').map_or(version, |(_, rest)| rest);
+        format!(
+            "{}_{}_{}.deb",
+            self.name,
+            without_epoch.replace(':', "."),
+            self.architecture
+        )
+    }
+
+    /// The source package it was built from: `Source` without a version in parentheses,
+    /// or the package's own name when `Source` is absent or not a valid package name.
+    pub fn source_name(&self) -> &str {
+        self.control
+            .get("Source")
+            .and_then(|source| source.split_whitespace().next())
+            .filter(|source| check_package_name(source).is_ok())
+            .unwrap_or(&self.name)
     }
 
     /// The control paragraph as found in the package.
@@ -287,6 +324,54 @@ mod tests {
         assert_eq!(p.version().as_str(), "1:2.10-3");
         assert_eq!(p.architecture(), "amd64");
         assert_eq!(p.size(), 9);
+    }
+
+    #[test]
+    fn canonical_file_names_leave_the_epoch_out() {
+        let package = |version: &str, arch: &str| {
+            DebPackage::from_parts(
+                control(&format!(
+                    "Package: libfoo++1\nVersion: {version}\nArchitecture: {arch}\n"
+                )),
+                FileDigests::of(b"x"),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            package("1:2.3+dfsg-1~bpo12+1", "amd64").canonical_file_name(),
+            "libfoo++1_2.3+dfsg-1~bpo12+1_amd64.deb"
+        );
+        // Only the first `:` ends the epoch; old policy allowed more in the upstream part.
+        assert_eq!(
+            package("2:1.0:beta-1", "all").canonical_file_name(),
+            "libfoo++1_1.0.beta-1_all.deb"
+        );
+        assert_eq!(
+            package("1.0~rc1", "arm64").canonical_file_name(),
+            "libfoo++1_1.0~rc1_arm64.deb"
+        );
+    }
+
+    #[test]
+    fn source_name_drops_the_version_and_falls_back_to_the_package() {
+        let with_source = |source: &str| {
+            DebPackage::from_parts(
+                control(&format!(
+                    "Package: libfoo1\nVersion: 1\nArchitecture: all\nSource: {source}\n"
+                )),
+                FileDigests::of(b"x"),
+            )
+            .unwrap()
+        };
+        assert_eq!(with_source("foo (1.2-1)").source_name(), "foo");
+        assert_eq!(with_source("foo").source_name(), "foo");
+        assert_eq!(with_source("../evil").source_name(), "libfoo1");
+        let without = DebPackage::from_parts(
+            control("Package: bar\nVersion: 1\nArchitecture: all\n"),
+            FileDigests::of(b"x"),
+        )
+        .unwrap();
+        assert_eq!(without.source_name(), "bar");
     }
 
     #[test]

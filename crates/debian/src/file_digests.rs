@@ -4,6 +4,7 @@ use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 
+use crate::hashing_reader::HashingReader;
 use crate::hex::{is_lower_hex, to_hex};
 
 /// Size and lowercase-hex digests of a whole file.
@@ -31,6 +32,14 @@ impl FileDigests {
             sha256: to_hex(&Sha256::digest(bytes)),
             sha512: to_hex(&Sha512::digest(bytes)),
         }
+    }
+
+    /// Digests of everything `reader` yields, read in one streaming pass (a pool file that
+    /// may already be there).
+    pub fn read(reader: impl std::io::Read) -> std::io::Result<Self> {
+        let mut hashing = HashingReader::new(reader);
+        std::io::copy(&mut hashing, &mut std::io::sink())?;
+        Ok(hashing.finish())
     }
 
     /// Why these digests cannot be written into an index, if they cannot: each must be
@@ -69,6 +78,15 @@ mod tests {
         );
         assert!(d.sha512.starts_with("ddaf35a193617aba"));
         assert!(d.check().is_ok());
+    }
+
+    #[test]
+    fn reading_gives_the_same_digests_as_bytes_in_memory() {
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        assert_eq!(
+            FileDigests::read(&bytes[..]).unwrap(),
+            FileDigests::of(&bytes)
+        );
     }
 
     #[test]

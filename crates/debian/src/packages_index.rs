@@ -5,7 +5,7 @@ use std::fmt;
 use crate::control_paragraph::write_field;
 use crate::deb_package::DebPackage;
 use crate::index_error::IndexError;
-use crate::syntax::check_relative_path;
+use crate::syntax::check_pool_filename;
 
 /// Fields the index writes itself; copies in a control file (there should be none) are
 /// dropped so a stanza never holds a field twice.
@@ -21,15 +21,23 @@ pub struct IndexEntry {
 }
 
 impl IndexEntry {
-    /// Pairs a package with its path, which must be a clean relative path without whitespace.
+    /// Pairs a package with its path, which must be a clean relative path of characters that
+    /// survive URL quoting unchanged: ASCII letters, digits and `/-._~+@=,` (no `:`, so no
+    /// epoch, and no `%`, `?`, `#` or whitespace).
     pub fn new(package: DebPackage, filename: impl Into<String>) -> Result<Self, IndexError> {
         let filename = filename.into();
-        check_relative_path(&filename).map_err(|reason| IndexError::InvalidFilename {
+        check_pool_filename(&filename).map_err(|reason| IndexError::InvalidFilename {
             package: package.name().to_owned(),
             filename: filename.clone(),
             reason,
         })?;
         Ok(Self { package, filename })
+    }
+
+    /// Why `filename` cannot be a package's `Filename`, if it cannot (see [`IndexEntry::new`]);
+    /// lets a caller check a path before downloading the package.
+    pub fn check_filename(filename: &str) -> Result<(), &'static str> {
+        check_pool_filename(filename)
     }
 
     /// The package.
@@ -102,15 +110,14 @@ impl PackagesIndex {
 
 impl fmt::Display for PackagesIndex {
     /// The `Packages` text: per stanza `Package`, the other control fields in their order,
-    /// then `Filename`, `Size`, `MD5sum`, `SHA1`, `SHA256`, `SHA512`; a blank line between
-    /// stanzas.
+    /// then `Filename`, `Size`, `MD5sum`, `SHA1`, `SHA256`, `SHA512`; each stanza followed by
+    /// a blank line, as apt-ftparchive and dpkg-scanpackages end them (so stanzas can be
+    /// appended or concatenated safely). No package, no bytes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
-        for (index, entry) in self.entries.iter().enumerate() {
-            if index > 0 {
-                out.push('\n');
-            }
+        for entry in &self.entries {
             write_stanza(&mut out, entry);
+            out.push('\n');
         }
         f.write_str(&out)
     }
@@ -148,7 +155,8 @@ mod tests {
         ))
         .unwrap();
         let package = DebPackage::from_parts(control, FileDigests::of(name.as_bytes())).unwrap();
-        IndexEntry::new(package, format!("pool/main/{name}_{version}_{arch}.deb")).unwrap()
+        let filename = crate::pool_path("main", &package);
+        IndexEntry::new(package, filename).unwrap()
     }
 
     fn order(index: &PackagesIndex) -> Vec<String> {
@@ -257,7 +265,13 @@ mod tests {
             Some("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
         );
         assert!(text.contains("\n\nPackage: hello\nVersion: 2.0\n"));
-        assert!(text.ends_with('\n') && !text.ends_with("\n\n"));
+        // Every stanza, the last one too, is followed by one blank line.
+        let last_line = text.trim_end_matches('\n').rsplit('\n').next().unwrap();
+        assert!(last_line.starts_with("SHA512: "), "{text}");
+        assert!(
+            text.ends_with("\n\n") && !text.ends_with("\n\n\n"),
+            "{text:?}"
+        );
     }
 
     #[test]
@@ -283,6 +297,8 @@ mod tests {
             "pool/../x.deb",
             "a b.deb",
             "x.deb\nSize: 1",
+            "pool/main/h/hello_1:2.0_all.deb",
+            "pool/main/h/hello_100%.deb",
         ] {
             assert!(
                 matches!(

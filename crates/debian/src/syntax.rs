@@ -85,6 +85,24 @@ pub(crate) fn check_relative_path(path: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// A package's `Filename`: a relative path (see [`check_relative_path`]) whose segments hold
+/// only characters that pass unchanged through apt's URL quoting, HTTP servers, caches and
+/// file systems: ASCII letters and digits and `-._~+@=,`. In particular no `:` (an epoch
+/// belongs in `Version`, never in a file name), `%`, `?` or `#`.
+pub(crate) fn check_pool_filename(path: &str) -> Result<(), &'static str> {
+    check_relative_path(path)?;
+    if path.contains(':') {
+        return Err("a package file name must not contain `:` (leave the epoch out, as dpkg does)");
+    }
+    if !path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/-._~+@=,".contains(&b))
+    {
+        return Err("a package path may only hold ASCII letters, digits, `/` and `-._~+@=,`");
+    }
+    Ok(())
+}
+
 /// Single-line free text (Origin, Label, Description): no line breaks, no edge whitespace,
 /// because either would change the deb822 text when read back.
 pub(crate) fn check_single_line(text: &str) -> Result<(), &'static str> {
@@ -137,6 +155,28 @@ mod tests {
         assert!(check_relative_path("pool/main/h/hello_1.0_amd64.deb").is_ok());
         for bad in ["", "/abs", "a//b", "a/../b", "./a", "a b", "a\nb", "a/"] {
             assert!(check_relative_path(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn pool_filenames() {
+        for ok in [
+            "pool/main/h/hello/hello_2.0~rc1+b1-1_amd64.deb",
+            "pool/github/acme/tools/v1.0.0/tool_1.0_all.deb",
+            "pool/github/a/b/release@2024=1,x/t.deb",
+        ] {
+            assert!(check_pool_filename(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "pool/main/h/hello/hello_1:2.0_amd64.deb",
+            "pool/x/a%3a.deb",
+            "pool/x/a?.deb",
+            "pool/x/a#b.deb",
+            "pool/x/caf\u{e9}.deb",
+            "pool/x/a b.deb",
+            "pool/../x.deb",
+        ] {
+            assert!(check_pool_filename(bad).is_err(), "{bad}");
         }
     }
 

@@ -47,6 +47,46 @@ fn reads_each_control_compression_dpkg_deb_writes() {
 }
 
 #[test]
+fn a_latin1_control_file_is_read_as_windows_1252_like_iconv_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // What an old packaging script writes: Latin-1 (é, ü, ©) and Windows-1252 quotes.
+    let raw: &[u8] = b"Package: legacy\nVersion: 1.0\nArchitecture: all\nMaintainer: Jos\xe9 M\xfcller <jose@example.org>\nDescription: caf\xe9 \x93tool\x94 \xa9 2009\n Gr\xfc\xdfe aus K\xf6ln.\n";
+    let deb = DebSpec {
+        name: "legacy",
+        raw_control: Some(raw),
+        ..DebSpec::default()
+    }
+    .build(dir.path());
+    // dpkg-deb itself accepts and stores the bytes as they are.
+    assert_eq!(
+        support::run(
+            "dpkg-deb",
+            &["--field", deb.to_str().unwrap(), "Maintainer"]
+        ),
+        b"Jos\xe9 M\xfcller <jose@example.org>\n"
+    );
+    let package = DebPackage::read(File::open(&deb).unwrap()).unwrap();
+    assert!(package.control_was_transcoded());
+    let expected = String::from_utf8(support::run_with_input(
+        "iconv",
+        &["-f", "WINDOWS-1252", "-t", "UTF-8"],
+        raw,
+    ))
+    .unwrap();
+    assert_eq!(
+        package.control(),
+        &ControlParagraph::parse(&expected).unwrap()
+    );
+    assert_eq!(
+        package.control().get("Maintainer"),
+        Some("José Müller <jose@example.org>")
+    );
+
+    let utf8 = DebPackage::read(File::open(DebSpec::default().build(dir.path())).unwrap()).unwrap();
+    assert!(!utf8.control_was_transcoded());
+}
+
+#[test]
 fn digests_match_coreutils_for_the_same_file() {
     let dir = tempfile::tempdir().unwrap();
     for compression in ["gzip", "xz", "zstd", "none"] {

@@ -1,23 +1,33 @@
 use component_http::unix_now as now;
-use github::http::{header::LOCATION, Request, Response, Uri};
+use github::http::{header::LOCATION, Request, Response, StatusCode, Uri};
 use github::{
-    duplicate_request, redirected_request, AppKey, Credentials, GitHubConfig, GitHubError,
-    GitHubRequests, RedirectChain, RedirectPolicy,
+    duplicate_request, redirected_request, AllowedOwners, AppKey, Credentials, GitHubConfig,
+    GitHubError, GitHubRequests, RedirectChain, RedirectPolicy, Repository,
 };
+use origin_cache::{parse_stale_limit, UpstreamTimeouts};
 use spin_sdk::http::IncomingResponse;
 use spin_sdk::variables;
 
 use crate::app_token::AppIdentity;
-use crate::transport::{send_buffered, send_streaming, AccessError};
+use crate::origin_store::OriginStore;
+use crate::transport::{send, send_buffered};
+use crate::{AccessError, RepositoryAccess};
 
 const USER_AGENT: &str = "wharf";
+/// GitHub caps lists at a few hundred pages; the bound only stops a looping server.
+pub(crate) const MAX_PAGES: usize = 1000;
 
-/// Everything a component needs to talk to GitHub, built from its Spin variables.
+/// Everything a component needs to talk to GitHub, built from its Spin variables. It reads a
+/// repository only through [`GitHubAccess::repository`], which checks `allowed_owners`.
 pub struct GitHubAccess {
     config: GitHubConfig,
     token: Option<String>,
     app: Option<AppIdentity>,
     redirects: RedirectPolicy,
+    allowed_owners: AllowedOwners,
+    /// `stale_if_error`, in seconds.
+    pub(crate) stale_if_error: u64,
+    pub(crate) cache: OriginStore,
 }
 
 fn variable(name: &str) -> Result<String, AccessError> {
@@ -54,6 +64,8 @@ impl GitHubAccess {
             }
         };
         let token = Some(variable("github_token")?).filter(|token| !token.is_empty());
+        let stale_if_error = parse_stale_limit(&variable("stale_if_error")?)
+            .map_err(|error| GitHubError::Configuration(error.to_string()))?;
         Ok(Self {
             config,
             token,
@@ -64,13 +76,32 @@ impl GitHubAccess {
                 // a local mirror); against GitHub every hop stays on https.
                 allow_http: api_url.starts_with("http://"),
             },
+            allowed_owners: AllowedOwners::parse(&variable("allowed_owners")?),
+            stale_if_error,
+            cache: OriginStore::open(),
         })
+    }
+
+    /// The way to read `repository`, from GitHub or the cache; refused for an owner outside
+    /// `allowed_owners`, whatever route asked.
+    pub fn repository<'a>(
+        &'a self,
+        repository: &'a Repository,
+    ) -> Result<RepositoryAccess<'a>, AccessError> {
+        if self.allowed_owners.permits(repository) {
+            Ok(RepositoryAccess {
+                access: self,
+                repository,
+            })
+        } else {
+            Err(AccessError::OwnerNotAllowed(repository.owner().to_owned()))
+        }
     }
 
     fn requests(&self, refresh_app_token: bool) -> Result<GitHubRequests, AccessError> {
         let credentials = match (&self.app, &self.token) {
             (Some(app), _) => app
-                .token(&self.config, now(), refresh_app_token)?
+                .token(&self.config, &self.cache, now(), refresh_app_token)?
                 .credentials(),
             (None, Some(token)) => Credentials::from_token(token),
             (None, None) => Credentials::None,
@@ -78,15 +109,21 @@ impl GitHubAccess {
         Ok(GitHubRequests::new(self.config.clone(), credentials))
     }
 
+    /// Requests without credentials, for knowing a URL without minting an App token.
+    pub(crate) fn unauthenticated_requests(&self) -> GitHubRequests {
+        GitHubRequests::new(self.config.clone(), Credentials::None)
+    }
+
     /// Sends the request `build` makes and returns GitHub's 2xx/304 answer; with a GitHub App,
     /// a 401 refreshes the installation token once and tries again.
-    pub fn fetch(
+    pub(crate) fn fetch(
         &self,
         build: impl Fn(&GitHubRequests) -> Result<Request<Vec<u8>>, GitHubError>,
     ) -> Result<Response<Vec<u8>>, AccessError> {
-        let response = send_buffered(build(&self.requests(false)?)?)?;
+        let api = UpstreamTimeouts::API;
+        let response = send_buffered(&build(&self.requests(false)?)?, &api)?;
         let response = if response.status() == 401 && self.app.is_some() {
-            send_buffered(build(&self.requests(true)?)?)?
+            send_buffered(&build(&self.requests(true)?)?, &api)?
         } else {
             response
         };
@@ -94,28 +131,9 @@ impl GitHubAccess {
         Ok(response)
     }
 
-    /// Every page of a list, following `Link: rel="next"` on the API's own origin.
-    pub fn fetch_all_pages(
-        &self,
-        first: impl Fn(&GitHubRequests) -> Result<Request<Vec<u8>>, GitHubError>,
-    ) -> Result<Vec<Response<Vec<u8>>>, AccessError> {
-        let mut pages = vec![self.fetch(first)?];
-        // GitHub caps lists at a few hundred pages; the bound only stops a looping server.
-        for _ in 0..1000 {
-            let Some(next) = pages
-                .last()
-                .and_then(|page| github::next_page_from_headers(page.headers()))
-            else {
-                return Ok(pages);
-            };
-            pages.push(self.fetch(|requests| requests.next_page(&next, None))?);
-        }
-        Err(GitHubError::Refused("more than 1000 pages of results".to_owned()).into())
-    }
-
     /// Opens a download (archive, release asset): follows GitHub's redirects to the download
     /// host without `Authorization`, and returns the 2xx answer to stream from.
-    pub fn open_download(
+    pub(crate) fn open_download(
         &self,
         build: impl Fn(&GitHubRequests) -> Result<Request<Vec<u8>>, GitHubError>,
     ) -> Result<IncomingResponse, AccessError> {
@@ -124,7 +142,7 @@ impl GitHubAccess {
         let mut refreshed = false;
         loop {
             let uri: Uri = request.uri().clone();
-            let response = send_streaming(duplicate_request(&request))?;
+            let response = send(&duplicate_request(&request), &UpstreamTimeouts::DOWNLOAD)?;
             let status = response.status();
             // A revoked or expired installation token: mint a new one, once, and start over.
             if status == 401 && self.app.is_some() && !refreshed && chain.hops() == 0 {
@@ -141,7 +159,7 @@ impl GitHubAccess {
                     .and_then(|value| String::from_utf8(value).ok());
                 let redirect = chain.follow(
                     &uri,
-                    github::http::StatusCode::from_u16(status)
+                    StatusCode::from_u16(status)
                         .map_err(|_| GitHubError::Malformed(format!("invalid status {status}")))?,
                     location.as_deref(),
                 )?;

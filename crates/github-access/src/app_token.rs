@@ -2,9 +2,11 @@
 //! before they expire, so a request normally costs no token exchange.
 
 use github::{installation_token_request, AppKey, GitHubConfig, InstallationToken};
-use spin_sdk::key_value::Store;
+use origin_cache::UpstreamTimeouts;
 
-use crate::transport::{send_buffered, AccessError};
+use crate::origin_store::OriginStore;
+use crate::transport::send_buffered;
+use crate::AccessError;
 
 pub struct AppIdentity {
     pub app_id: String,
@@ -25,14 +27,13 @@ impl AppIdentity {
     pub fn token(
         &self,
         config: &GitHubConfig,
+        cache: &OriginStore,
         now: u64,
         refresh: bool,
     ) -> Result<InstallationToken, AccessError> {
-        let store = Store::open_default().ok();
         if !refresh {
-            let cached = store
-                .as_ref()
-                .and_then(|store| store.get(&self.cache_key()).ok().flatten())
+            let cached = cache
+                .get(&self.cache_key())
                 .and_then(|bytes| InstallationToken::from_cache_bytes(&bytes).ok())
                 .filter(|token| token.is_fresh(now));
             if let Some(token) = cached {
@@ -40,19 +41,14 @@ impl AppIdentity {
             }
         }
         let jwt = self.key.jwt(&self.app_id, now)?;
-        let response = send_buffered(installation_token_request(
-            config,
-            self.installation_id,
-            &jwt,
-        )?)?;
+        let response = send_buffered(
+            &installation_token_request(config, self.installation_id, &jwt)?,
+            &UpstreamTimeouts::API,
+        )?;
         github::classify_response(&response, now)?;
         let token = InstallationToken::parse_response(response.body())?;
-        if let Some(store) = store {
-            // A cache that cannot be written costs one more exchange next time; not an error.
-            if let Err(error) = store.set(&self.cache_key(), &token.to_cache_bytes()) {
-                eprintln!("cannot cache the GitHub installation token: {error}");
-            }
-        }
+        // A cache that cannot be written costs one more exchange next time; not an error.
+        cache.put(&self.cache_key(), &token.to_cache_bytes(), token.expires_at);
         Ok(token)
     }
 }

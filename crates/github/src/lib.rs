@@ -11,6 +11,7 @@
 //!   leave the API's origin.
 //! - [`RedirectChain`]: following redirects by hand, dropping `Authorization` when the origin
 //!   changes.
+//! - [`AllowedOwners`]: the owners wharf may read (`allowed_owners`).
 //! - [`AppKey`] / [`app_jwt`] and [`InstallationToken`]: GitHub App authentication and a
 //!   cacheable token.
 //!
@@ -20,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod allowed_owners;
 mod app_jwt;
 mod classify;
 mod commits;
@@ -37,6 +39,7 @@ mod rfc3339;
 mod secret;
 mod url_reference;
 
+pub use allowed_owners::AllowedOwners;
 pub use app_jwt::{app_jwt, AppKey};
 pub use classify::{classify, classify_response};
 pub use commits::{parse_branch_head, parse_commit_sha, parse_tags, Tag};

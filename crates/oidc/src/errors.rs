@@ -143,12 +143,7 @@ pub enum ExchangeError {
     /// The repository behind the token is no longer admitted by the current policy.
     #[error("repository is no longer allowed to authenticate")]
     NoLongerAllowed,
-}
-
-/// Why a stored failure counter cannot be read.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum FailureCounterError {
-    /// Unknown version or corrupt bytes.
-    #[error("failure counter record is unreadable")]
-    Unreadable,
+    /// `oidc_issuer` or `oidc_audience` has changed since the token was issued.
+    #[error("it was issued under another OIDC issuer or audience")]
+    IssuedUnderOtherSettings,
 }

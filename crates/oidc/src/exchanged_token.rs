@@ -3,7 +3,9 @@
 //! GitHub's OIDC tokens live about five minutes; a long `apt` run outlives that. After one
 //! successful OIDC verification the component issues an exchanged token: 32 random bytes
 //! presented as `wharf_<base64url>`, stored in key-value under the SHA-256 of the token (so
-//! the store never holds a usable credential) with a record of whom it speaks for.
+//! the store never holds a usable credential) with a record of whom it speaks for and of the
+//! issuer and audience it was verified against: a token is only as good as the settings that
+//! admitted it, so changing `oidc_issuer` or `oidc_audience` ends every token issued before.
 
 use crate::base64url;
 use crate::errors::ExchangeError;
@@ -23,14 +25,15 @@ const RANDOM_BYTES: usize = 32;
 /// Unpadded base64url of 32 bytes.
 const ENCODED_RANDOM_LEN: usize = 43;
 const STORAGE_KEY_PREFIX: &str = "v1/exchanged-token/";
-const RECORD_VERSION_PREFIX: &[u8] = b"v1\n";
+/// v2 added the issuer and audience; a v1 record cannot be tied to them and is refused.
+const RECORD_VERSION_PREFIX: &[u8] = b"v2\n";
 
 /// A freshly issued exchanged token. `Debug` does not show it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ExchangedToken(String);
 
 impl ExchangedToken {
-    /// Issues a token for `identity`, good for `lifetime_secs` (1 to
+    /// Issues a token for `identity` (verified under `policy`), good for `lifetime_secs` (1 to
     /// [`MAX_EXCHANGED_TOKEN_LIFETIME_SECS`]) from `now_unix`.
     ///
     /// `random_bytes` must come from a cryptographically secure source (wasi:random in the
@@ -39,6 +42,7 @@ impl ExchangedToken {
     pub fn issue(
         random_bytes: [u8; RANDOM_BYTES],
         identity: &GithubActionsIdentity,
+        policy: &OidcPolicy,
         now_unix: u64,
         lifetime_secs: u64,
     ) -> Result<(ExchangedToken, ExchangedTokenRecord), ExchangeError> {
@@ -59,6 +63,8 @@ impl ExchangedToken {
             base64url::encode(&random_bytes)
         ));
         let record = ExchangedTokenRecord {
+            issuer: policy.issuer().to_owned(),
+            audience: policy.audience().to_owned(),
             repository: identity.repository.clone(),
             repository_owner: identity.repository_owner.clone(),
             repository_id: identity.repository_id.clone(),
@@ -109,11 +115,14 @@ pub fn looks_like_exchanged_token(candidate: &str) -> bool {
         .is_some_and(|bytes| bytes.len() == RANDOM_BYTES)
 }
 
-/// What is stored for an exchanged token: the workflow it speaks for and when it expires.
-/// It holds no secret, so reading the store does not yield a credential.
+/// What is stored for an exchanged token: the workflow it speaks for, the issuer and audience
+/// its OIDC token was verified against, and when it expires. It holds no secret, so reading
+/// the store does not yield a credential.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExchangedTokenRecord {
+    issuer: String,
+    audience: String,
     repository: String,
     repository_owner: String,
     repository_id: Option<String>,
@@ -139,6 +148,8 @@ impl ExchangedTokenRecord {
     /// Bytes for key-value: a version line, then JSON.
     pub fn serialize(&self) -> Vec<u8> {
         let json = serde_json::json!({
+            "issuer": self.issuer,
+            "audience": self.audience,
             "repository": self.repository,
             "repository_owner": self.repository_owner,
             "repository_id": self.repository_id,
@@ -161,9 +172,10 @@ impl ExchangedTokenRecord {
         serde_json::from_slice(json).map_err(|_| ExchangeError::UnreadableRecord("corrupt JSON"))
     }
 
-    /// The identity behind the token, if it has not expired at `now_unix` and the current
-    /// policy still admits it. Re-checking the policy means removing a repository from
-    /// `oidc_allowed_repositories` (or turning OIDC off) revokes its exchanged tokens too.
+    /// The identity behind the token, if it has not expired at `now_unix`, was issued under
+    /// the current issuer and audience, and the current policy still admits it. Re-checking
+    /// means changing `oidc_issuer` or `oidc_audience`, removing a repository from
+    /// `oidc_allowed_repositories`, or turning OIDC off revokes exchanged tokens too.
     pub fn check(
         &self,
         now_unix: u64,
@@ -172,6 +184,9 @@ impl ExchangedTokenRecord {
         // No leeway: wharf issued this against its own clock.
         if now_unix >= self.expires_at {
             return Err(ExchangeError::Expired);
+        }
+        if self.issuer != policy.issuer() || self.audience != policy.audience() {
+            return Err(ExchangeError::IssuedUnderOtherSettings);
         }
         let identity = GithubActionsIdentity {
             repository: self.repository.clone(),

@@ -14,7 +14,9 @@
 //! 3. Optionally [`ExchangedToken::issue`] a `wharf_…` token that outlives GitHub's five
 //!    minutes; later presentations go through [`storage_key`] and
 //!    [`ExchangedTokenRecord::check`].
-//! 4. Count failures with [`record_failure`] / [`throttle`] under hashed keys.
+//!
+//! Caching the key set, counting failed attempts and storing exchanged tokens in key-value is
+//! the `verifier` crate's job.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -26,7 +28,6 @@ mod compact_jws;
 mod discovery;
 mod errors;
 mod exchanged_token;
-mod failure_counter;
 mod identity;
 mod issuer;
 mod jose_header;
@@ -39,14 +40,10 @@ mod token_times;
 mod verify;
 
 pub use discovery::jwks_uri_from_openid_configuration;
-pub use errors::{ExchangeError, FailureCounterError, KeySetError, OidcConfigError, OidcError};
+pub use errors::{ExchangeError, KeySetError, OidcConfigError, OidcError};
 pub use exchanged_token::{
     looks_like_exchanged_token, storage_key, ExchangedToken, ExchangedTokenRecord,
     EXCHANGED_TOKEN_PREFIX, MAX_EXCHANGED_TOKEN_LIFETIME_SECS,
-};
-pub use failure_counter::{
-    failure_key_for_address, failure_key_for_user, record_failure, throttle, FailureCounter,
-    FAILURE_THRESHOLD, FAILURE_WINDOW_SECS,
 };
 pub use identity::GithubActionsIdentity;
 pub use issuer::{jwks_url, openid_configuration_url};

@@ -14,7 +14,7 @@ const RANDOM: [u8; 32] = [
 ];
 
 fn issue(lifetime_secs: u64) -> Result<(ExchangedToken, ExchangedTokenRecord), ExchangeError> {
-    ExchangedToken::issue(RANDOM, &identity(), NOW, lifetime_secs)
+    ExchangedToken::issue(RANDOM, &identity(), &policy(), NOW, lifetime_secs)
 }
 
 #[test]
@@ -55,6 +55,30 @@ fn exchanged_token_of_a_removed_repository_is_refused() {
 }
 
 #[test]
+fn exchanged_token_dies_when_the_issuer_or_audience_changes() {
+    let (_, record) = issue(600).expect("issue");
+    let other_audience = oidc::OidcPolicy::from_settings(ISSUER, "https://other.example", ALLOWED)
+        .expect("valid")
+        .expect("on");
+    let other_issuer = oidc::OidcPolicy::from_settings(
+        "https://token.actions.githubusercontent.com/enterprise",
+        AUDIENCE,
+        ALLOWED,
+    )
+    .expect("valid")
+    .expect("on");
+    for policy in [other_audience, other_issuer] {
+        let refused = record.check(NOW + 1, &policy);
+        assert_eq!(refused, Err(ExchangeError::IssuedUnderOtherSettings));
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "it was issued under another OIDC issuer or audience"
+        );
+    }
+    assert!(record.check(NOW + 1, &policy()).is_ok());
+}
+
+#[test]
 fn storage_key_does_not_contain_the_token() {
     let (token, record) = issue(600).expect("issue");
     let key = token.storage_key();
@@ -72,7 +96,13 @@ fn storage_key_does_not_contain_the_token() {
 fn record_round_trips_through_bytes() {
     let (_, record) = issue(600).expect("issue");
     let bytes = record.serialize();
-    assert!(bytes.starts_with(b"v1\n"));
+    assert!(bytes.starts_with(b"v2\n"));
+    let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+    assert!(text.contains(&format!("\"issuer\":\"{ISSUER}\"")), "{text}");
+    assert!(
+        text.contains(&format!("\"audience\":\"{AUDIENCE}\"")),
+        "{text}"
+    );
     assert_eq!(ExchangedTokenRecord::deserialize(&bytes), Ok(record));
 }
 
@@ -80,12 +110,28 @@ fn record_round_trips_through_bytes() {
 fn unreadable_records_are_refused() {
     let (_, record) = issue(600).expect("issue");
     let json = record.serialize()[3..].to_vec();
-    let mut v2 = b"v2\n".to_vec();
-    v2.extend(&json);
-    let mut extra_field = b"v1\n".to_vec();
-    extra_field
-        .extend(br#"{"repository":"a/b","repository_owner":"a","expires_at":1,"admin":true}"#);
-    for bytes in [json, v2, b"v1\nnot json".to_vec(), extra_field, Vec::new()] {
+    let mut v3 = b"v3\n".to_vec();
+    v3.extend(&json);
+    // A record from before issuers and audiences were recorded cannot be tied to them.
+    let v1 = br#"v1
+{"repository":"a/b","repository_owner":"a","repository_id":null,"repository_owner_id":null,"ref":null,"environment":null,"job_workflow_ref":null,"expires_at":1}"#
+        .to_vec();
+    let mut extra_field = b"v2\n".to_vec();
+    extra_field.extend(
+        br#"{"issuer":"i","audience":"a","repository":"a/b","repository_owner":"a","expires_at":1,"admin":true}"#,
+    );
+    let mut no_audience = b"v2\n".to_vec();
+    no_audience
+        .extend(br#"{"issuer":"i","repository":"a/b","repository_owner":"a","expires_at":1}"#);
+    for bytes in [
+        json,
+        v3,
+        v1,
+        b"v2\nnot json".to_vec(),
+        extra_field,
+        no_audience,
+        Vec::new(),
+    ] {
         assert!(matches!(
             ExchangedTokenRecord::deserialize(&bytes),
             Err(ExchangeError::UnreadableRecord(_))
@@ -107,7 +153,7 @@ fn lifetime_is_bounded() {
 #[test]
 fn all_zero_randomness_is_refused() {
     assert_eq!(
-        ExchangedToken::issue([0; 32], &identity(), NOW, 600).err(),
+        ExchangedToken::issue([0; 32], &identity(), &policy(), NOW, 600).err(),
         Some(ExchangeError::BadRandomness)
     );
 }
@@ -115,7 +161,7 @@ fn all_zero_randomness_is_refused() {
 #[test]
 fn expired_identity_cannot_be_exchanged() {
     assert_eq!(
-        ExchangedToken::issue(RANDOM, &identity(), EXPIRES_AT + 60, 600).err(),
+        ExchangedToken::issue(RANDOM, &identity(), &policy(), EXPIRES_AT + 60, 600).err(),
         Some(ExchangeError::IdentityExpired)
     );
 }
@@ -125,7 +171,7 @@ fn different_randomness_gives_different_tokens_and_keys() {
     let mut other = RANDOM;
     other[0] ^= 1;
     let (a, _) = issue(600).expect("issue");
-    let (b, _) = ExchangedToken::issue(other, &identity(), NOW, 600).expect("issue");
+    let (b, _) = ExchangedToken::issue(other, &identity(), &policy(), NOW, 600).expect("issue");
     assert_ne!(a.as_str(), b.as_str());
     assert_ne!(a.storage_key(), b.storage_key());
 }

@@ -1,12 +1,12 @@
 //! A provider's releases on GitHub, judged: every published release whose assets follow
-//! GoReleaser's layout and whose `SHA256SUMS` a trusted key signed.
+//! GoReleaser's layout and whose `SHA256SUMS` a trusted key signed. The release list and the
+//! small files come through `github-access` (cached, revalidated, served stale when GitHub
+//! fails, bounded in time).
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
-use component_http::{plain_text, ResponseBodyReader};
-use github_access::github::{parse_releases, GitHubError, Release, Repository};
-use github_access::{error_response, AccessError, GitHubAccess};
+use github_access::github::{GitHubError, Repository};
+use github_access::{error_response, AccessError, AssetRecord, GitHubAccess, RepositoryAccess};
 use spin_sdk::http::Response;
 use terraform_providers::{
     OfferedRelease, ProviderAddress, ProviderVersion, ReleaseLayout, ReleaseRefusal, TrustedKeys,
@@ -25,10 +25,17 @@ pub fn judge(
     address: &ProviderAddress,
     keys: &TrustedKeys,
 ) -> Result<JudgedReleases, Response> {
-    let releases = list_releases(access, repository, address)?;
+    let failed = |error: AccessError| match error {
+        AccessError::GitHub(GitHubError::NotFound) | AccessError::OwnerNotAllowed(_) => {
+            unknown_provider(address)
+        }
+        other => error_response(&other),
+    };
+    let releases_of = access.repository(repository).map_err(failed)?;
+    let listed = releases_of.releases().map_err(failed)?;
     let mut cache = VerdictCache::load(repository, &keys.digest());
-    let mut judged = JudgedReleases::on_github(repository.clone());
-    for release in releases.iter().filter(|release| !release.draft) {
+    let mut judged = JudgedReleases::on_github(repository.clone(), listed.stale);
+    for release in &listed.value {
         let Some(version) = ProviderVersion::from_tag(&release.tag_name) else {
             continue;
         };
@@ -39,61 +46,46 @@ pub fn judge(
             );
             continue;
         }
-        let assets: BTreeMap<String, u64> = release
+        let assets: BTreeMap<String, AssetRecord> = release
             .assets
             .iter()
-            .map(|asset| (asset.name.clone(), asset.id))
+            .map(|asset| (asset.name.clone(), asset.clone()))
             .collect();
-        let outcome = judge_release(
-            access, repository, address, &version, &assets, keys, &mut cache,
-        );
+        let outcome = judge_release(&releases_of, address, &version, &assets, keys, &mut cache);
         let outcome = match outcome {
             Ok(outcome) => outcome,
-            Err(response) => {
+            Err(error) => {
                 cache.save();
-                return Err(response);
+                return Err(error_response(&error));
             }
         };
-        judged.add(version, outcome, assets);
+        judged.add(
+            version,
+            outcome,
+            assets
+                .into_iter()
+                .map(|(name, asset)| (name, asset.id))
+                .collect(),
+        );
     }
     cache.save();
     Ok(judged)
 }
 
-fn list_releases(
-    access: &GitHubAccess,
-    repository: &Repository,
-    address: &ProviderAddress,
-) -> Result<Vec<Release>, Response> {
-    let pages = access
-        .fetch_all_pages(|requests| requests.list_releases(repository, None))
-        .map_err(|error| match error {
-            AccessError::GitHub(GitHubError::NotFound) => unknown_provider(address),
-            other => error_response(&other),
-        })?;
-    let mut releases = Vec::new();
-    for page in pages {
-        releases
-            .extend(parse_releases(page.body()).map_err(|error| error_response(&error.into()))?);
-    }
-    Ok(releases)
-}
-
 fn judge_release(
-    access: &GitHubAccess,
-    repository: &Repository,
+    releases_of: &RepositoryAccess,
     address: &ProviderAddress,
     version: &ProviderVersion,
-    assets: &BTreeMap<String, u64>,
+    assets: &BTreeMap<String, AssetRecord>,
     keys: &TrustedKeys,
     cache: &mut VerdictCache,
-) -> Result<Result<OfferedRelease, ReleaseRefusal>, Response> {
+) -> Result<Result<OfferedRelease, ReleaseRefusal>, AccessError> {
     let layout =
         match ReleaseLayout::from_names(address, version, assets.keys().map(String::as_str)) {
             Ok(layout) => layout,
             Err(refusal) => return Ok(Err(refusal)),
         };
-    let verified = match verified_files(access, repository, &layout, assets, keys, cache)? {
+    let verified = match verified_files(releases_of, &layout, assets, keys, cache)? {
         Ok(verified) => verified,
         Err(refusal) => return Ok(Err(refusal)),
     };
@@ -102,14 +94,13 @@ fn judge_release(
 
 /// The release's verified files, remembered or checked now.
 fn verified_files(
-    access: &GitHubAccess,
-    repository: &Repository,
+    releases_of: &RepositoryAccess,
     layout: &ReleaseLayout,
-    assets: &BTreeMap<String, u64>,
+    assets: &BTreeMap<String, AssetRecord>,
     keys: &TrustedKeys,
     cache: &mut VerdictCache,
-) -> Result<Result<VerifiedFiles, ReleaseRefusal>, Response> {
-    let id = |name: &str| assets.get(name).copied().unwrap_or(0);
+) -> Result<Result<VerifiedFiles, ReleaseRefusal>, AccessError> {
+    let id = |name: &str| assets.get(name).map_or(0, |asset| asset.id);
     let files = format!(
         "{}-{}-{}",
         id(&layout.checksums),
@@ -119,57 +110,41 @@ fn verified_files(
     if let Some(remembered) = cache.get(&files) {
         return Ok(remembered.map_err(ReleaseRefusal::Remembered));
     }
-    let download =
-        |name: &str, limit: usize| small_asset(access, repository, name, id(name), limit);
-    let verdict = (|| {
-        let checksums = download(&layout.checksums, MAX_CHECKSUMS_BYTES)?;
-        let signature = download(&layout.signature, MAX_SIGNATURE_BYTES)?;
-        let manifest = match layout.manifest.as_deref() {
-            Some(name) => Some(download(name, MAX_MANIFEST_BYTES)?),
-            None => None,
-        };
-        Ok(match (checksums, signature, manifest.transpose()) {
-            (Ok(checksums), Ok(signature), Ok(manifest)) => {
-                layout.verify(&checksums, &signature, manifest.as_deref(), keys)
-            }
-            (Err(refusal), _, _) | (_, Err(refusal), _) | (_, _, Err(refusal)) => Err(refusal),
-        })
-    })()?;
+    let download = |name: &str, limit: usize| small_asset(releases_of, assets, name, limit);
+    let checksums = download(&layout.checksums, MAX_CHECKSUMS_BYTES)?;
+    let signature = download(&layout.signature, MAX_SIGNATURE_BYTES)?;
+    let manifest = match layout.manifest.as_deref() {
+        Some(name) => Some(download(name, MAX_MANIFEST_BYTES)?),
+        None => None,
+    };
+    let verdict = match (checksums, signature, manifest.transpose()) {
+        (Ok(checksums), Ok(signature), Ok(manifest)) => {
+            layout.verify(&checksums, &signature, manifest.as_deref(), keys)
+        }
+        (Err(refusal), _, _) | (_, Err(refusal), _) | (_, _, Err(refusal)) => Err(refusal),
+    };
     cache.put(&files, verdict.as_ref().map_err(ToString::to_string));
     Ok(verdict)
 }
 
-/// A small release asset, whole. `Ok(Err(_))` is a verdict (the asset is too large to be
-/// what it claims); `Err(_)` is GitHub failing.
+/// A small release asset, whole (kept in key-value by `github-access`: an asset's bytes never
+/// change under its id). `Ok(Err(_))` is a verdict (the asset is too large to be what it
+/// claims); `Err(_)` is GitHub failing.
 fn small_asset(
-    access: &GitHubAccess,
-    repository: &Repository,
+    releases_of: &RepositoryAccess,
+    assets: &BTreeMap<String, AssetRecord>,
     name: &str,
-    asset_id: u64,
     limit: usize,
-) -> Result<Result<Vec<u8>, ReleaseRefusal>, Response> {
-    let failed = |reason: String| {
-        eprintln!("{repository}: downloading {name} failed: {reason}");
-        let mut response = plain_text(
-            502,
-            &format!("wharf could not download {name} from GitHub to check it; retry"),
-        );
-        response.set_header("retry-after", "30");
-        response
+) -> Result<Result<Vec<u8>, ReleaseRefusal>, AccessError> {
+    let Some(asset) = assets.get(name) else {
+        return Ok(Err(ReleaseRefusal::Unreadable(format!(
+            "{name}: the release has no such file"
+        ))));
     };
-    let response = access
-        .open_download(|requests| requests.release_asset(repository, asset_id))
-        .map_err(|error| error_response(&error))?;
-    let reader = ResponseBodyReader::new(response).map_err(|error| failed(error.to_string()))?;
-    let mut contents = Vec::new();
-    reader
-        .take(limit as u64 + 1)
-        .read_to_end(&mut contents)
-        .map_err(|error| failed(error.to_string()))?;
-    if contents.len() > limit {
+    if asset.size > limit as u64 || !asset.is_cacheable() {
         return Ok(Err(ReleaseRefusal::Unreadable(format!(
             "{name}: it is larger than {limit} bytes"
         ))));
     }
-    Ok(Ok(contents))
+    releases_of.small_asset(asset).map(Ok)
 }

@@ -5,8 +5,8 @@
 //!   `allowed_owners`), with where each file can be downloaded.
 //! - [`trusted_keys`]: the keys that may sign a namespace's providers (`provider_signing_keys`
 //!   and the namespace's `signing-keys.asc`).
-//! - [`files_origin_providers`], [`mirror_directory`]: listings for pages that show what the
-//!   registry holds.
+//! - [`list_providers`]: every provider and its offered versions, from either origin, for
+//!   pages that show what the registry holds; [`mirror_directory`]: what the mirror holds.
 //!
 //! The judging itself lives in the `terraform-providers` crate; this crate does the I/O a
 //! component may do (files, GitHub over wasi:http, key-value).
@@ -14,6 +14,7 @@
 mod download_location;
 mod github_releases;
 mod keys;
+mod listing;
 mod mirror_hashes;
 mod origin;
 mod signed_urls;
@@ -22,10 +23,9 @@ mod verdict_cache;
 
 pub use download_location::{DownloadLocation, DOWNLOADS_PREFIX};
 pub use keys::trusted_keys;
+pub use listing::{list_providers, ListedProvider};
 pub use mirror_hashes::MirrorHashes;
-pub use origin::{
-    files_origin_providers, no_such_version, unknown_provider, JudgedReleases, ProviderOrigin,
-};
+pub use origin::{no_such_version, unknown_provider, JudgedReleases, ProviderOrigin};
 pub use signed_urls::{authorize_download, signed};
 
 use component_http::FILES_ROOT;

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use component_http::{owner_is_allowed, plain_text, variable, Origin};
+use component_http::{plain_text, variable, Origin};
 use github_access::github::Repository;
-use github_access::{error_response, GitHubAccess};
+use github_access::{error_response, GitHubAccess, Staleness};
 use spin_sdk::http::Response;
 use terraform_providers::{
     FilesOrigin, OfferedRelease, ProviderAddress, ProviderReleases, ProviderRepositoryNaming,
@@ -46,16 +46,16 @@ impl ProviderOrigin {
                     plain_text(500, "wharf is misconfigured; the server log says how")
                 })?;
                 let (owner, name) = naming.repository_for(address);
-                // allowed_owners names the GitHub owners wharf may read: check the owner the
-                // template produced, which need not be the namespace.
-                if !owner_is_allowed(&owner)? {
-                    return Err(unknown_provider(address));
-                }
                 let repository =
                     Repository::new(&owner, &name).map_err(|_| unknown_provider(address))?;
                 let access = Box::new(
                     GitHubAccess::from_variables().map_err(|error| error_response(&error))?,
                 );
+                // `allowed_owners` is checked against the owner the template names (which need
+                // not be the namespace), here so the 404 names the provider.
+                access
+                    .repository(&repository)
+                    .map_err(|_| unknown_provider(address))?;
                 Ok(Self::GitHub { access, repository })
             }
         }
@@ -75,6 +75,7 @@ impl ProviderOrigin {
                 Ok(JudgedReleases {
                     releases,
                     github: None,
+                    stale: None,
                 })
             }
             Self::GitHub { access, repository } => {
@@ -107,6 +108,7 @@ impl ProviderOrigin {
                 Ok(JudgedReleases {
                     releases,
                     github: None,
+                    stale: None,
                 })
             }
             Self::GitHub { .. } => self.releases(address, keys),
@@ -124,16 +126,19 @@ pub struct JudgedReleases {
     /// Offered and refused releases.
     pub releases: ProviderReleases,
     github: Option<(Repository, BTreeMap<ProviderVersion, ReleaseAssets>)>,
+    /// Set when GitHub could not confirm the release list just now and wharf's copy was used.
+    pub stale: Option<Staleness>,
 }
 
 /// A GitHub release's assets: file name → asset id.
 type ReleaseAssets = BTreeMap<String, u64>;
 
 impl JudgedReleases {
-    pub(crate) fn on_github(repository: Repository) -> Self {
+    pub(crate) fn on_github(repository: Repository, stale: Option<Staleness>) -> Self {
         Self {
             releases: ProviderReleases::default(),
             github: Some((repository, BTreeMap::new())),
+            stale,
         }
     }
 
@@ -184,10 +189,4 @@ impl JudgedReleases {
             }
         }
     }
-}
-
-/// Every provider the files origin holds (for listings; the GitHub origin is listed by
-/// enumerating repositories, which this crate does not do).
-pub fn files_origin_providers() -> Vec<ProviderAddress> {
-    files_origin().providers()
 }

@@ -1,8 +1,8 @@
 //! Short-lived signed URLs for what Terraform fetches without credentials (provider packages,
 //! `SHA256SUMS`, their signature, mirror packages), with `terraform-registry`'s scheme.
 
-use component_http::{plain_text, require_identity, unix_now, variable};
-use spin_sdk::http::{Request, Response};
+use component_http::{plain_text, require_identity, unix_now, variable, ReceivedRequest};
+use spin_sdk::http::Response;
 use terraform_registry::{
     sign_archive_path, verify_archive_request, DEFAULT_ARCHIVE_URL_LIFETIME_SECONDS,
 };
@@ -22,17 +22,18 @@ pub fn signed(path: &str) -> Result<String, Response> {
     Ok(format!("{path}?{query}"))
 }
 
-/// Lets a download through if its URL carries a valid signature for `path`, or, when it
-/// carries none, if the client presents credentials (an operator fetching by hand).
-pub fn authorize_download(request: &Request, path: &str) -> Result<(), Response> {
+/// Lets a download through if its URL carries a valid signature for its (decoded) path, or,
+/// when it carries none, if the client presents credentials (an operator fetching by hand).
+pub fn authorize_download(request: &ReceivedRequest) -> Result<(), Response> {
     let signed = request
         .query()
         .split('&')
         .any(|pair| pair.starts_with("signature="));
-    if !signed && request.header("authorization").is_some() {
-        return require_identity(request).map(|_| ());
+    if !signed && request.request().header("authorization").is_some() {
+        return require_identity(request.request()).map(|_| ());
     }
     let key = variable("url_signing_key")?;
-    verify_archive_request(key.as_bytes(), path, request.query(), unix_now())
+    let path = request.path().to_string();
+    verify_archive_request(key.as_bytes(), &path, request.query(), unix_now())
         .map_err(|error| plain_text(403, &error.to_string()))
 }

@@ -60,7 +60,8 @@ pub async fn local_file(
     }
 }
 
-/// Streams a GitHub release asset (GitHub redirects to its asset host; no token goes there).
+/// Streams a GitHub release asset of an owner in `allowed_owners` (GitHub redirects to its
+/// asset host; no token goes there).
 pub async fn release_asset(
     repository: &Repository,
     asset_id: u64,
@@ -72,14 +73,11 @@ pub async fn release_asset(
         Ok(access) => access,
         Err(error) => return send_response(out, error_response(&error)).await,
     };
-    let upstream = access.open_download(|requests| {
-        let mut download = requests.release_asset(repository, asset_id)?;
-        if head_only {
-            // go-getter (Terraform 1.11) asks HEAD before GET: answer it without a download.
-            *download.method_mut() = Method::HEAD;
-        }
-        Ok(download)
-    });
+    // go-getter (Terraform 1.11) asks HEAD before GET: answer it without a download.
+    let method = head_only.then_some(Method::HEAD);
+    let upstream = access
+        .repository(repository)
+        .and_then(|assets| assets.open_asset(asset_id, method, &[]));
     let upstream = match upstream {
         Ok(upstream) => upstream,
         Err(error) => return send_response(out, error_response(&error)).await,

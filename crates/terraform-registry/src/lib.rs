@@ -7,7 +7,8 @@
 //!   ([`ModuleVersions::resolve`]); [`versions_response_json`] writes the versions answer.
 //! - [`sign_archive_path`] / [`verify_archive_request`]: the short-lived signed
 //!   `X-Terraform-Get` URLs (Terraform sends no token there).
-//! - [`PinnedCommit`]: refuses a version whose tag was moved to another commit.
+//! - [`PinnedCommit`]: refuses a version whose tag was moved to another commit, and indexes
+//!   the commits it pinned ([`pinned_commit_key`]).
 //!
 //! No I/O and no clock: functions that need the time take `now_unix`.
 
@@ -23,7 +24,7 @@ mod versions;
 
 pub use address::{printable, AddressError, AddressPart, ModuleAddress};
 pub use naming::{NamingError, RepositoryNaming, RepositoryTemplate, TemplateRules};
-pub use pin::{PinDecision, PinnedCommit, TagMoved};
+pub use pin::{pinned_commit_key, PinDecision, PinnedCommit, TagMoved};
 pub use signed_url::{
     sign_archive_path, verify_archive_request, SignatureError,
     DEFAULT_ARCHIVE_URL_LIFETIME_SECONDS, MAX_ARCHIVE_URL_LIFETIME_SECONDS, MIN_SIGNING_KEY_BYTES,

@@ -67,6 +67,18 @@ impl PinnedCommit {
         )
     }
 
+    /// `v1/module-commit/{owner}/{repo}/{sha}`: the index of commits wharf pinned, so a
+    /// request naming a commit (an archive fetched with credentials instead of a signed URL)
+    /// can tell a published version's commit from any other commit of the repository. Store
+    /// [`Self::version`] under it, before the pin itself.
+    pub fn commit_key(&self) -> String {
+        let (owner, repository) = self
+            .repository
+            .split_once('/')
+            .unwrap_or((&self.repository, ""));
+        pinned_commit_key(owner, repository, &self.commit_sha)
+    }
+
     /// `owner/repository` as given.
     pub fn repository(&self) -> &str {
         &self.repository
@@ -103,6 +115,18 @@ impl PinnedCommit {
             current: self.clone(),
         })
     }
+}
+
+/// The key [`PinnedCommit::commit_key`] writes for `commit_sha` of `owner/repository`; an entry
+/// under it means wharf pinned a module version to that commit. Names and SHA are lowercased,
+/// as GitHub compares them.
+pub fn pinned_commit_key(owner: &str, repository: &str, commit_sha: &str) -> String {
+    format!(
+        "v1/module-commit/{}/{}/{}",
+        owner.to_ascii_lowercase(),
+        repository.to_ascii_lowercase(),
+        commit_sha.to_ascii_lowercase()
+    )
 }
 
 impl fmt::Display for PinnedCommit {
@@ -146,6 +170,24 @@ mod tests {
         let pin = pin(OLD);
         assert_eq!(pin.key(), "v1/module-pin/acme/terraform-aws-vpc/1.2.0");
         assert_eq!(pin.value(), OLD);
+    }
+
+    #[test]
+    fn the_commit_index_key_is_what_an_archive_request_looks_up() {
+        let pin = pin(OLD);
+        assert_eq!(
+            pin.commit_key(),
+            format!("v1/module-commit/acme/terraform-aws-vpc/{OLD}")
+        );
+        assert_eq!(
+            pin.commit_key(),
+            pinned_commit_key("ACME", "terraform-aws-vpc", &OLD.to_ascii_uppercase())
+        );
+        assert_ne!(
+            pinned_commit_key("acme", "terraform-aws-vpc", NEW),
+            pin.commit_key()
+        );
+        assert_ne!(pin.commit_key(), pin.key(), "the index never shadows a pin");
     }
 
     #[test]

@@ -52,8 +52,8 @@ pub enum SignatureError {
 }
 
 /// The query string (`expires=…&signature=…`) that makes `path` downloadable until
-/// `expires_unix`. `path` must be the exact path the client will request (as sent on the
-/// wire, percent-encoding included).
+/// `expires_unix`. `path` is the path as the archive route decodes it (percent-escapes
+/// resolved once), so however a client encodes the URL, it names what was signed.
 pub fn sign_archive_path(
     key: &[u8],
     path: &str,

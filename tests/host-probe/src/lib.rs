@@ -1,11 +1,38 @@
 //! A component for wharf-host's own tests: each route exercises one thing the host provides,
 //! so a test can observe it over HTTP. Never part of wharf's spin.toml.
 
-use spin_sdk::http::{Method, Params, Request, Response, Router};
+use spin_sdk::http::conversions::TryFromIncomingRequest;
+use spin_sdk::http::{
+    IncomingRequest, Method, OutgoingResponse, Params, Request, Response, ResponseOutparam, Router,
+};
 use spin_sdk::{http_component, key_value, variables};
 
+/// Takes the request unread, so one route can answer without touching the body (spin-sdk's
+/// `Request` reads it all first).
 #[http_component]
-async fn handle(request: Request) -> Response {
+async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
+    let path = request.path_with_query().unwrap_or_default();
+    let response = if path.starts_with("/probe/ignore-body") {
+        text(200, "answered without reading the body")
+    } else {
+        match Request::try_from_incoming_request(request).await {
+            Ok(request) => route(request).await,
+            Err(error) => text(400, format!("cannot read the request: {error}")),
+        }
+    };
+    let mut response = response;
+    let body = std::mem::take(response.body_mut());
+    match OutgoingResponse::try_from(response) {
+        Ok(outgoing) => {
+            if let Err(error) = response_out.set_with_body(outgoing, body).await {
+                eprintln!("cannot send the response body: {error}");
+            }
+        }
+        Err(error) => eprintln!("cannot form the response: {error}"),
+    }
+}
+
+async fn route(request: Request) -> Response {
     let mut router = Router::new();
     router.get("/probe/kv/:key", read_key);
     router.put("/probe/kv/:key", write_key);
@@ -16,6 +43,8 @@ async fn handle(request: Request) -> Response {
     router.get("/probe/file/*", read_file);
     router.get("/probe/environment/:name", read_environment);
     router.get("/probe/instance-requests", instance_requests);
+    router.post("/probe/body-length", body_length);
+    router.get("/probe/allocate/:mebibytes", allocate);
     router.handle_async(request).await
 }
 
@@ -105,4 +134,23 @@ fn read_environment(_request: Request, params: Params) -> Response {
         Ok(value) => text(200, value),
         Err(_) => text(404, "unset"),
     }
+}
+
+/// How many body bytes the component received.
+fn body_length(request: Request, _params: Params) -> Response {
+    text(200, request.body().len().to_string())
+}
+
+/// Allocates and touches this many MiB, as a request that needs much memory would.
+fn allocate(_request: Request, params: Params) -> Response {
+    let Ok(mebibytes) = params.get("mebibytes").unwrap_or_default().parse::<usize>() else {
+        return text(400, "not a number");
+    };
+    let block = vec![1u8; mebibytes << 20];
+    let total: usize = block
+        .iter()
+        .step_by(4096)
+        .map(|byte| usize::from(*byte))
+        .sum();
+    text(200, format!("touched {total} pages"))
 }

@@ -63,6 +63,8 @@ pub struct DebSpec<'a> {
     pub extra_control: &'a str,
     /// Files below the package root.
     pub files: &'a [(&'a str, &'a [u8])],
+    /// The control file's exact bytes instead of [`DebSpec::control_text`] (legacy encodings).
+    pub raw_control: Option<&'a [u8]>,
 }
 
 impl Default for DebSpec<'_> {
@@ -74,6 +76,7 @@ impl Default for DebSpec<'_> {
             compression: "gzip",
             extra_control: "",
             files: &[("usr/share/doc/hello/README", b"hello world\n")],
+            raw_control: None,
         }
     }
 }
@@ -93,15 +96,23 @@ impl DebSpec<'_> {
             self.name, self.architecture, self.compression
         ));
         fs::create_dir_all(root.join("DEBIAN")).unwrap();
-        fs::write(root.join("DEBIAN/control"), self.control_text()).unwrap();
+        match self.raw_control {
+            Some(bytes) => fs::write(root.join("DEBIAN/control"), bytes).unwrap(),
+            None => fs::write(root.join("DEBIAN/control"), self.control_text()).unwrap(),
+        }
         for (path, content) in self.files {
             let target = root.join(path);
             fs::create_dir_all(target.parent().unwrap()).unwrap();
             fs::write(target, content).unwrap();
         }
+        // dpkg's file names leave the epoch out.
+        let version = self
+            .version
+            .split_once(':')
+            .map_or(self.version, |(_, rest)| rest);
         let deb = dir.join(format!(
             "{}_{}_{}.{}.deb",
-            self.name, self.version, self.architecture, self.compression
+            self.name, version, self.architecture, self.compression
         ));
         let z = format!("-Z{}", self.compression);
         run(

@@ -158,6 +158,11 @@ fn terraform_installs_through_the_mirror_with_credentials_and_not_without() {
             .installed_executable(SOURCE, "1.1.0", "hello")
             .is_none());
     }
+    // Which requests carried credentials is read from wharf-host's access log (Spin writes
+    // none; under Spin the outcomes above are the proof).
+    if mirror.runner().is_spin() {
+        return;
+    }
     std::thread::sleep(std::time::Duration::from_millis(200));
     let log = mirror.log().join("\n");
     assert!(

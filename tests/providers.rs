@@ -115,6 +115,10 @@ fn terraform_installs_a_private_provider_from_the_files_origin_and_its_lock_file
             "{version}"
         );
     }
+    // wharf-host's access log says which requests carried a token (Spin writes none).
+    if wharf.runner().is_spin() {
+        return;
+    }
     std::thread::sleep(std::time::Duration::from_millis(200));
     let log = wharf.log().join("\n");
     assert!(
@@ -272,6 +276,10 @@ fn terraform_installs_a_private_provider_from_github_releases() {
             wharf.log().join("\n")
         );
         assert!(cold_downloads >= 3, "{version}");
+    }
+    // wharf-host's access log says which requests carried a token (Spin writes none).
+    if wharf.runner().is_spin() {
+        return;
     }
     std::thread::sleep(std::time::Duration::from_millis(200));
     let log = wharf.log().join("\n");

@@ -25,17 +25,17 @@ struct CachedPage<T> {
     items: Vec<T>,
 }
 
+/// Builds the (conditional) request for a list's first page.
+pub(crate) type FirstPage =
+    fn(&GitHubRequests, &github::Repository, Option<&str>) -> Result<Request<Vec<u8>>, GitHubError>;
+
 /// Which list: how to ask for its first page and how to read a page.
 pub(crate) struct PagedList<T> {
     /// The cache key's kind (`github-tags`).
     pub kind: &'static str,
     /// For messages: `the tags of acme/vpc`.
     pub what: String,
-    pub first_page: fn(
-        &GitHubRequests,
-        &github::Repository,
-        Option<&str>,
-    ) -> Result<Request<Vec<u8>>, GitHubError>,
+    pub first_page: FirstPage,
     pub parse: fn(&[u8]) -> Result<Vec<T>, GitHubError>,
 }
 

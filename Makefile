@@ -11,7 +11,8 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 WASM_OUT := $(TARGET_DIR)/wasm32-wasip2/release
 WASM_DIR := target/wasm32-wasip2/release
-COMPONENTS := auth health terraform-discovery module-archives apt-metadata apt-packages token-exchange catalogue
+COMPONENTS := auth health terraform-discovery module-archives apt-metadata apt-packages token-exchange \
+	provider-registry provider-mirror catalogue
 TEST_COMPONENTS := host-probe
 LISTEN ?= 127.0.0.1:3000
 HTTPS_LISTEN ?= 127.0.0.1:3443
@@ -105,7 +106,7 @@ SPIN_BINARIES := $(or $(SPIN),$(shell command -v spin 2>/dev/null),$(wildcard $(
 	$(if $(SPIN),,$(wildcard $(abspath ../shared/tools/spin-3.6)))
 empty :=
 space := $(empty) $(empty)
-SPIN_SUITES := foundation apt terraform oidc outage hostile catalogue
+SPIN_SUITES := foundation apt terraform oidc outage hostile providers provider_mirror catalogue
 # The deploy tests (tests/deploy.rs) run once, with every spin found (WHARF_SPIN_BINARIES).
 TEST_ENV := WHARF_TERRAFORM_BINARIES="$$(command -v terraform):$(abspath $(TERRAFORM_1_0))" \
 	WHARF_SPIN_BINARIES="$(subst $(space),:,$(strip $(SPIN_BINARIES)))" \

@@ -70,6 +70,16 @@ const VARIABLE_COVERAGE: &[(&str, &str, &str)] = &[
         "tests/throttling.rs",
         "behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own",
     ),
+    (
+        "provider_repository_template",
+        "tests/providers.rs",
+        "provider_repository_template_maps_providers_to_other_repositories",
+    ),
+    (
+        "provider_signing_keys",
+        "tests/providers.rs",
+        "github_wharf",
+    ),
     ("oidc_issuer", "tests/oidc.rs", "oidc_wharf"),
     ("oidc_audience", "tests/oidc.rs", "oidc_wharf"),
     ("oidc_allowed_repositories", "tests/oidc.rs", "oidc_wharf"),

@@ -53,7 +53,10 @@ fn public_routes_answer_without_credentials() {
     let discovery = wharf.get("/.well-known/terraform.json");
     assert_eq!(discovery.status, 200);
     assert_eq!(discovery.header("content-type"), Some("application/json"));
-    assert_eq!(discovery.text(), r#"{"modules.v1":"/v1/modules/"}"#);
+    assert_eq!(
+        discovery.text(),
+        r#"{"modules.v1":"/v1/modules/","providers.v1":"/v1/providers/"}"#
+    );
 
     // Not implemented yet, but public: never a 401.
     let key = wharf.get("/public.key");

@@ -1,12 +1,13 @@
-//! `wharf`: the native command line beside the registry (packing modules, building and signing
-//! APT indexes). Everything it writes is written to a temporary file first and renamed into
-//! place, so an interrupted run never leaves a half-written file behind.
+//! `wharf`: the native command line beside the registry (packing modules and providers, building
+//! and signing APT indexes). Everything it writes is written to a temporary file first and
+//! renamed into place, so an interrupted run never leaves a half-written file behind.
 
 #![forbid(unsafe_code)]
 
 mod apt_index;
 mod atomic_file;
 mod commands;
+mod provider_pack;
 
 use clap::{Parser, Subcommand};
 
@@ -25,6 +26,9 @@ enum Command {
     /// APT repositories.
     #[command(subcommand)]
     Apt(commands::apt::AptCommand),
+    /// Terraform providers.
+    #[command(subcommand)]
+    Provider(commands::provider::ProviderCommand),
     /// Create an Ed25519 OpenPGP key for signing the APT repository.
     Keygen(commands::keygen::KeygenArgs),
 }
@@ -33,6 +37,7 @@ fn main() -> std::process::ExitCode {
     let result = match Cli::parse().command {
         Command::Module(command) => commands::module::run(command),
         Command::Apt(command) => commands::apt::run(command),
+        Command::Provider(command) => commands::provider::run(command),
         Command::Keygen(args) => commands::keygen::run(args),
     };
     match result {

@@ -14,6 +14,7 @@ pub mod large_upload;
 pub mod oci_registry;
 pub mod oidc_issuer;
 pub mod paths;
+pub mod providers;
 pub mod redis_server;
 pub mod runner;
 pub mod secrets;

@@ -51,13 +51,13 @@ pub fn run(args: KeygenArgs) -> anyhow::Result<()> {
 }
 
 #[cfg(unix)]
-fn restrict_to_owner(path: &std::path::Path) -> anyhow::Result<()> {
+pub fn restrict_to_owner(path: &std::path::Path) -> anyhow::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
         .with_context(|| format!("cannot restrict {}", path.display()))
 }
 
 #[cfg(not(unix))]
-fn restrict_to_owner(_path: &std::path::Path) -> anyhow::Result<()> {
+pub fn restrict_to_owner(_path: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }

@@ -1,3 +1,4 @@
 pub mod apt;
 pub mod keygen;
 pub mod module;
+pub mod provider;

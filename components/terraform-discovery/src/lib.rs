@@ -36,7 +36,7 @@ fn service_discovery() -> Response {
     Response::builder()
         .status(200)
         .header("content-type", "application/json")
-        .body(r#"{"modules.v1":"/v1/modules/"}"#)
+        .body(r#"{"modules.v1":"/v1/modules/","providers.v1":"/v1/providers/"}"#)
         .build()
 }
 

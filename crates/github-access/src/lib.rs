@@ -5,7 +5,7 @@
 //! `allowed_owners` before anything is read ([`GitHubAccess::repository`]), sends requests
 //! with bounded timeouts, picks the credentials (a token, or a GitHub App installation token
 //! cached in key-value), follows redirects itself without carrying `Authorization` to another
-//! host, walks `Link` pages, keeps tag lists, branch heads, release lookups, metadata files,
+//! host, walks `Link` pages, keeps tag lists, release lists, branch heads, release lookups, metadata files,
 //! small assets and archives in key-value, serves them stale when GitHub fails, and turns
 //! failures into the responses apt and Terraform users need (503 with a body and
 //! `Retry-After` when GitHub is down).
@@ -17,6 +17,7 @@ mod archives;
 mod branch_files;
 mod error_response;
 mod origin_store;
+mod paged_list;
 mod pages;
 mod releases;
 mod repositories;
@@ -32,7 +33,7 @@ pub use branch_files::BranchHead;
 pub use error_response::error_response;
 pub use origin_cache::Staleness;
 pub use origin_store::{mark_stale, Served};
-pub use releases::AssetRecord;
+pub use releases::{AssetRecord, ReleaseRecord};
 pub use repository::RepositoryAccess;
 pub use route_check::owner_is_allowed;
 pub use tags::KnownTags;

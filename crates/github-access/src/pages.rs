@@ -1,4 +1,4 @@
-//! Paginated lists (tags, repositories), cached page by page with each page's ETag, so that
+//! Paginated lists (tags, releases, repositories), cached page by page with each page's ETag, so that
 //! revalidating a list of any length costs only conditional requests, which GitHub does not
 //! count against the rate limit.
 

@@ -1,17 +1,18 @@
-//! Release lookups (which asset id a package file name has) and release-asset bytes. A
-//! lookup is revalidated with its ETag; an asset's bytes never change under its id (GitHub
+//! Release lookups (which asset id a package file name has), release lists and release-asset
+//! bytes. A lookup is revalidated with its ETag, a list page by page (see `paged_list`); an asset's bytes never change under its id (GitHub
 //! gives a re-uploaded file a new id), so small assets are kept and served from key-value.
 
 use std::io::Read;
 
 use component_http::ResponseBodyReader;
 use github::http::{HeaderName, HeaderValue, Method};
-use github::{parse_release, GitHubError, GitRef};
+use github::{parse_release, parse_releases, GitHubError, GitRef, Release};
 use origin_cache::{CachePolicy, MAX_CACHED_BODY_BYTES};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::IncomingResponse;
 
 use crate::origin_store::{Fetched, Served};
+use crate::paged_list::PagedList;
 use crate::repository::etag_of;
 use crate::{AccessError, RepositoryAccess};
 
@@ -30,7 +31,47 @@ impl AssetRecord {
     }
 }
 
+/// A published release (drafts are left out) and its files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseRecord {
+    pub tag_name: String,
+    pub assets: Vec<AssetRecord>,
+}
+
+/// A release's files, as kept.
+fn asset_records(release: Release) -> Vec<AssetRecord> {
+    release
+        .assets
+        .into_iter()
+        .map(|asset| AssetRecord {
+            id: asset.id,
+            name: asset.name,
+            size: asset.size,
+        })
+        .collect()
+}
+
 impl RepositoryAccess<'_> {
+    /// Every published release, newest first (GitHub's order).
+    pub fn releases(&self) -> Result<Served<Vec<ReleaseRecord>>, AccessError> {
+        let list = PagedList {
+            kind: "github-releases",
+            what: format!("the releases of {}", self.repository),
+            first_page: |requests, repository, etag| requests.list_releases(repository, etag),
+            parse: |body| {
+                Ok(parse_releases(body)?
+                    .into_iter()
+                    .filter(|release| !release.draft)
+                    .map(|release| ReleaseRecord {
+                        tag_name: release.tag_name.clone(),
+                        assets: asset_records(release),
+                    })
+                    .collect())
+            },
+        };
+        self.paged_list(&list)
+    }
+
     /// The assets of the release tagged `tag`.
     pub fn release_assets(&self, tag: &GitRef) -> Result<Served<Vec<AssetRecord>>, AccessError> {
         let key = self.cache_key("github-release", tag.as_str());
@@ -45,15 +86,7 @@ impl RepositoryAccess<'_> {
                 if response.status() == 304 {
                     return Ok(Fetched::NotModified);
                 }
-                let assets: Vec<AssetRecord> = parse_release(response.body())?
-                    .assets
-                    .into_iter()
-                    .map(|asset| AssetRecord {
-                        id: asset.id,
-                        name: asset.name,
-                        size: asset.size,
-                    })
-                    .collect();
+                let assets = asset_records(parse_release(response.body())?);
                 Ok(Fetched::Changed {
                     etag: etag_of(&response),
                     body: serde_json::to_vec(&assets).map_err(|error| {

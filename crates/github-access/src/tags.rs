@@ -1,11 +1,14 @@
-//! A repository's tags (module versions), cached page by page (see `pages`).
+//! A repository's tags (module versions), cached page by page (see `paged_list`).
 
 use component_http::unix_now;
-use github::Tag;
+use github::{parse_tags, Tag};
 
 use crate::origin_store::Served;
-use crate::pages::{fetch_pages, read_pages};
+use crate::paged_list::PagedList;
+use crate::pages::read_pages;
 use crate::{AccessError, RepositoryAccess};
+
+const TAGS_KIND: &str = "github-tags";
 
 /// What wharf knows of a repository's tags without asking GitHub.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,34 +24,30 @@ pub enum KnownTags {
 impl RepositoryAccess<'_> {
     /// Every tag with the commit it points at.
     pub fn tags(&self) -> Result<Served<Vec<Tag>>, AccessError> {
-        let what = format!("the tags of {}", self.repository);
-        let served = self.access.cache.through(
-            &self.tags_key(),
-            self.mutable_policy(),
-            &what,
-            |cached, _| {
-                fetch_pages(
-                    self.access,
-                    cached,
-                    &what,
-                    |requests, etag| requests.list_tags(self.repository, etag),
-                    |body| {
-                        Ok(github::parse_tags(body)?
-                            .into_iter()
-                            .map(|tag| (tag.name, tag.commit_sha))
-                            .collect())
-                    },
-                )
+        let list = PagedList {
+            kind: TAGS_KIND,
+            what: format!("the tags of {}", self.repository),
+            first_page: |requests, repository, etag| requests.list_tags(repository, etag),
+            // Kept as (tag name, commit sha), as before releases were listed too.
+            parse: |body| {
+                Ok(parse_tags(body)?
+                    .into_iter()
+                    .map(|tag| (tag.name, tag.commit_sha))
+                    .collect())
             },
-        )?;
-        served.read(&what, |bytes| Some(tags_from(read_pages(bytes)?)))
+        };
+        Ok(self.paged_list(&list)?.map(tags_from))
     }
 
     /// The tags as kept, without asking GitHub: for pages that show many repositories and
     /// may only spend a few GitHub calls on each view.
     pub fn known_tags(&self) -> KnownTags {
         let now = unix_now();
-        let Some(entry) = self.access.cache.entry(&self.tags_key(), now) else {
+        let Some(entry) = self
+            .access
+            .cache
+            .entry(&self.paged_list_key(TAGS_KIND), now)
+        else {
             return KnownTags::Unknown;
         };
         let Some(tags) = read_pages(&entry.body).map(tags_from) else {
@@ -62,10 +61,6 @@ impl RepositoryAccess<'_> {
                 age: now.saturating_sub(entry.checked_at),
             }
         }
-    }
-
-    fn tags_key(&self) -> String {
-        self.cache_key("github-tags", "all")
     }
 }
 

@@ -1,6 +1,6 @@
-//! Making a new key: an Ed25519 primary key (certify + sign) with one user ID, self-signed at
-//! a given time. Built from rPGP's parts rather than its key builder, because the builder
-//! stamps self-signatures with the current clock and uses SHA-256.
+//! Making a new key: an Ed25519 or RSA primary key (certify + sign) with one user ID,
+//! self-signed at a given time. Built from rPGP's parts rather than its key builder, because the
+//! builder stamps self-signatures with the current clock and uses SHA-256.
 
 use pgp::composed::{KeyType, SignedKeyDetails, SignedSecretKey};
 use pgp::crypto::hash::HashAlgorithm;
@@ -14,6 +14,7 @@ use crate::signing_error::SigningError;
 pub(crate) fn generate_secret_key<R: RngCore + CryptoRng>(
     user_id: &str,
     created_at: u64,
+    key_type: KeyType,
     rng: R,
 ) -> Result<SignedSecretKey, SigningError> {
     if user_id.trim().is_empty() || user_id.contains(['\n', '\r']) {
@@ -22,7 +23,6 @@ pub(crate) fn generate_secret_key<R: RngCore + CryptoRng>(
     let created = timestamp(created_at)?;
     let action = "generating the key";
 
-    let key_type = KeyType::Ed25519Legacy;
     let (public_params, secret_params) =
         key_type.generate(rng).map_err(SigningError::pgp(action))?;
     let public_inner = PubKeyInner::new(

@@ -1,23 +1,26 @@
-//! The repository's signing key and the three things it produces: InRelease, Release.gpg and
-//! the public key.
+//! The repository's signing key and what it produces: InRelease, Release.gpg, detached binary
+//! signatures (a Terraform provider's `SHA256SUMS.sig`) and the public key.
 
 use std::fmt;
 
 use pgp::composed::{
-    ArmorOptions, CleartextSignedMessage, Deserializable, DetachedSignature, SignedPublicKey,
-    SignedSecretKey,
+    ArmorOptions, CleartextSignedMessage, Deserializable, DetachedSignature, KeyType,
+    SignedPublicKey, SignedSecretKey,
 };
 use pgp::crypto::public_key::PublicKeyAlgorithm;
 use pgp::packet::SignatureType;
 use pgp::ser::Serialize;
-use pgp::types::{KeyDetails, KeyVersion, Password, SecretParams};
+use pgp::types::{KeyDetails, KeyVersion, Password, PublicParams, SecretParams};
 use rand_core::{CryptoRng, RngCore};
+use rsa::traits::PublicKeyParts;
 
 use crate::key_generation::generate_secret_key;
 use crate::signature_config::{sha512_config, timestamp};
 use crate::signing_error::SigningError;
 
-/// A v4 Ed25519 OpenPGP key that signs APT Release files with SHA-512.
+/// A v4 OpenPGP key (Ed25519, or RSA of at least 2048 bits) that signs with SHA-512: APT
+/// Release files, and the `SHA256SUMS` of Terraform providers (Terraform before 1.6 verifies
+/// only RSA, DSA and ECDSA keys, so providers are signed with RSA).
 ///
 /// `Debug` shows the fingerprint only, never key material.
 #[derive(Clone)]
@@ -37,22 +40,52 @@ impl SigningKey {
         rng: R,
     ) -> Result<Self, SigningError> {
         Ok(Self {
-            secret: generate_secret_key(user_id, created_at, rng)?,
+            secret: generate_secret_key(user_id, created_at, KeyType::Ed25519Legacy, rng)?,
+        })
+    }
+
+    /// Generates a new RSA key of `bits` (2048, 3072 or 4096) for `user_id`, created at
+    /// `created_at`: the key type every Terraform version verifies. Takes seconds for 4096 bits.
+    pub fn generate_rsa<R: RngCore + CryptoRng>(
+        user_id: &str,
+        created_at: u64,
+        bits: u32,
+        rng: R,
+    ) -> Result<Self, SigningError> {
+        if !matches!(bits, 2048 | 3072 | 4096) {
+            return Err(SigningError::UnsupportedKey(format!(
+                "an RSA key of {bits} bits; choose 2048, 3072 or 4096"
+            )));
+        }
+        Ok(Self {
+            secret: generate_secret_key(user_id, created_at, KeyType::Rsa(bits), rng)?,
         })
     }
 
     /// Reads an unprotected armored secret key (`-----BEGIN PGP PRIVATE KEY BLOCK-----`), as
-    /// kept in a CI secret. Refuses passphrase-protected keys, keys other than v4 Ed25519,
-    /// keys not marked for signing and keys whose self-signatures do not verify.
+    /// kept in a CI secret. Refuses passphrase-protected keys, keys other than v4 Ed25519 or
+    /// RSA of at least 2048 bits, keys not marked for signing and keys whose self-signatures
+    /// do not verify.
     pub fn from_armored_secret(armored: &str) -> Result<Self, SigningError> {
         let (secret, _headers) = SignedSecretKey::from_string(armored)
             .map_err(|err| SigningError::UnreadableSecretKey(err.to_string()))?;
         let key = &secret.primary_key;
-        if key.version() != KeyVersion::V4 || key.algorithm() != PublicKeyAlgorithm::EdDSALegacy {
+        let supported = key.version() == KeyVersion::V4
+            && match key.public_params() {
+                PublicParams::EdDSALegacy(_) => true,
+                PublicParams::RSA(rsa) => rsa.key.n().bits() >= 2048,
+                _ => false,
+            };
+        if !supported {
             return Err(SigningError::UnsupportedKey(format!(
-                "a {:?} key of algorithm {:?}",
+                "a {:?} key of algorithm {:?}{}",
                 key.version(),
-                key.algorithm()
+                key.algorithm(),
+                match key.public_params() {
+                    PublicParams::RSA(rsa) =>
+                        format!(" with {} bits (at least 2048 needed)", rsa.key.n().bits()),
+                    _ => String::new(),
+                }
             )));
         }
         if !matches!(key.secret_params(), SecretParams::Plain(_)) {
@@ -103,6 +136,11 @@ impl SigningKey {
         format!("{:X}", self.secret.primary_key.fingerprint())
     }
 
+    /// Whether this is an RSA key (which Terraform 1.0 to 1.5 can verify) rather than Ed25519.
+    pub fn is_rsa(&self) -> bool {
+        self.secret.primary_key.algorithm() == PublicKeyAlgorithm::RSA
+    }
+
     /// When the key was created (unix seconds).
     pub fn created_at(&self) -> u64 {
         u64::from(self.secret.primary_key.created_at().as_secs())
@@ -134,6 +172,29 @@ impl SigningKey {
 
     /// `Release.gpg`: an armored detached binary signature over `data`, made at `created_at`.
     pub fn detached_signature(&self, data: &[u8], created_at: u64) -> Result<String, SigningError> {
+        self.sign_detached(data, created_at)?
+            .to_armored_string(ArmorOptions::default())
+            .map_err(SigningError::pgp("armoring the signature"))
+    }
+
+    /// A detached binary signature over `data` as raw OpenPGP packets (what `gpg
+    /// --detach-sign` writes without `--armor`): a provider's `SHA256SUMS.sig`, which Terraform
+    /// reads only in this form.
+    pub fn detached_signature_bytes(
+        &self,
+        data: &[u8],
+        created_at: u64,
+    ) -> Result<Vec<u8>, SigningError> {
+        self.sign_detached(data, created_at)?
+            .to_bytes()
+            .map_err(SigningError::pgp("serialising the signature"))
+    }
+
+    fn sign_detached(
+        &self,
+        data: &[u8],
+        created_at: u64,
+    ) -> Result<DetachedSignature, SigningError> {
         let config = sha512_config(
             &self.secret.primary_key,
             SignatureType::Binary,
@@ -143,9 +204,7 @@ impl SigningKey {
         let signature = config
             .sign(&self.secret.primary_key, &Password::empty(), data)
             .map_err(SigningError::pgp("signing"))?;
-        DetachedSignature::new(signature)
-            .to_armored_string(ArmorOptions::default())
-            .map_err(SigningError::pgp("armoring the signature"))
+        Ok(DetachedSignature::new(signature))
     }
 
     fn public_key(&self) -> SignedPublicKey {

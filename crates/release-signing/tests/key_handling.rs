@@ -179,3 +179,62 @@ fn keys_made_by_gnupg_are_accepted_or_refused_precisely() {
     let err = SigningKey::from_armored_secret(&ecdsa).unwrap_err();
     assert!(matches!(err, SigningError::UnsupportedKey(_)), "{err}");
 }
+
+#[test]
+fn rsa_keys_sign_binary_detached_signatures_gpgv_accepts() {
+    let key = SigningKey::generate_rsa(
+        "Wharf Providers <providers@example.org>",
+        KEY_CREATED,
+        2048,
+        rand_chacha::ChaCha20Rng::seed_from_u64(20),
+    )
+    .unwrap();
+    assert!(key.is_rsa());
+    let restored = SigningKey::from_armored_secret(&key.to_armored_secret().unwrap()).unwrap();
+    assert_eq!(restored.fingerprint(), key.fingerprint());
+
+    let home = GpgHome::new();
+    let keyring = home.write("keyring.gpg", key.public_key_binary().unwrap());
+    let sums = b"0123  terraform-provider-x_1.0.0_linux_amd64.zip\n";
+    let document = home.write("SHA256SUMS", sums);
+    let signature = restored.detached_signature_bytes(sums, SIGNED_AT).unwrap();
+    assert_ne!(signature[0] & 0x80, 0, "binary OpenPGP packets, not armor");
+    let signature_file = home.write("SHA256SUMS.sig", &signature);
+    let args = [signature_file.to_str().unwrap(), document.to_str().unwrap()];
+    let verified = home.gpgv(&keyring, &args);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    let packets = home.list_packets(&signature_file);
+    assert!(
+        packets.contains("algo 1,") && packets.contains("digest algo 10"),
+        "{packets}"
+    );
+
+    home.write(
+        "SHA256SUMS",
+        b"0124  terraform-provider-x_1.0.0_linux_amd64.zip\n",
+    );
+    assert!(!home.gpgv(&keyring, &args).status.success());
+}
+
+#[test]
+fn rsa_key_sizes_are_checked() {
+    let error = SigningKey::generate_rsa(
+        "Small <s@example.org>",
+        KEY_CREATED,
+        1024,
+        rand_chacha::ChaCha20Rng::seed_from_u64(21),
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("1024 bits"), "{error}");
+
+    let home = GpgHome::new();
+    let small = gpg_secret_key(&home, "rsa1024", "");
+    let error = SigningKey::from_armored_secret(&small).unwrap_err();
+    assert!(
+        matches!(error, SigningError::UnsupportedKey(ref reason) if reason.contains("1024 bits")),
+        "{error}"
+    );
+    let large_home = GpgHome::new();
+    let accepted = gpg_secret_key(&large_home, "rsa3072", "");
+    assert!(SigningKey::from_armored_secret(&accepted).unwrap().is_rsa());
+}

@@ -140,8 +140,9 @@ fn invalid(part: AddressPart, value: &str, rule: &'static str) -> AddressError {
     }
 }
 
-/// Shortened, control-free text for error messages.
-pub(crate) fn printable(text: &str) -> String {
+/// Shortened (80 characters), control-free text for error messages and logs: what a client
+/// sent, echoed without letting it forge log lines.
+pub fn printable(text: &str) -> String {
     const LIMIT: usize = 80;
     let mut shown: String = text
         .chars()

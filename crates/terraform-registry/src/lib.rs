@@ -22,8 +22,8 @@ mod signed_url;
 mod version_tag;
 mod versions;
 
-pub use address::{AddressError, AddressPart, ModuleAddress};
-pub use naming::{NamingError, RepositoryNaming};
+pub use address::{printable, AddressError, AddressPart, ModuleAddress};
+pub use naming::{NamingError, RepositoryNaming, RepositoryTemplate, TemplateRules};
 pub use pin::{pinned_commit_key, PinDecision, PinnedCommit, TagMoved};
 pub use signed_url::{
     sign_archive_path, verify_archive_request, SignatureError,

@@ -1,12 +1,16 @@
 //! Which GitHub repository holds a module: a template such as `{namespace}/{name}` or
 //! `{namespace}/terraform-{provider}-{name}` (HashiCorp's public-registry convention).
+//! [`RepositoryTemplate`] is the general form, with the placeholders a caller chooses (the
+//! provider registry uses `{namespace}` and `{type}`).
+
+use std::collections::BTreeMap;
 
 use crate::address::printable;
 use crate::ModuleAddress;
 
-/// A parsed repository naming template.
+/// A parsed `OWNER/REPOSITORY` template: each side literal text mixed with `{placeholder}`s.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RepositoryNaming {
+pub struct RepositoryTemplate {
     owner: Vec<Piece>,
     repository: Vec<Piece>,
 }
@@ -14,9 +18,7 @@ pub struct RepositoryNaming {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
     Literal(String),
-    Namespace,
-    Name,
-    Provider,
+    Placeholder(&'static str),
 }
 
 /// A template that cannot name repositories; the message is for the operator's log.
@@ -29,33 +31,44 @@ pub struct NamingError {
     pub reason: String,
 }
 
-impl RepositoryNaming {
-    /// Repositories named like the module: `acme/vpc/aws` → `acme/vpc`.
-    pub const DEFAULT_TEMPLATE: &'static str = "{namespace}/{name}";
+/// What a template's placeholders may be, and which one it must use.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateRules {
+    /// The placeholder names allowed inside `{…}`.
+    pub placeholders: &'static [&'static str],
+    /// The placeholder every template must use, or every address would map to one repository.
+    pub required: &'static str,
+    /// What one repository holds, for the error message ("module", "provider").
+    pub subject: &'static str,
+    /// An example to show when the template is not `OWNER/REPOSITORY`.
+    pub example: &'static str,
+}
 
-    /// Parses `OWNER/REPOSITORY` where each side mixes literal text with `{namespace}`,
-    /// `{name}` and `{provider}`. The template must use `{name}` (otherwise every module
-    /// would share one repository, and versions are that repository's tags) and literals
-    /// must be characters GitHub allows.
-    pub fn parse(template: &str) -> Result<Self, NamingError> {
+impl RepositoryTemplate {
+    /// Parses `OWNER/REPOSITORY` where each side mixes literal text with the placeholders of
+    /// `rules`; literals must be characters GitHub allows in names.
+    pub fn parse(template: &str, rules: &TemplateRules) -> Result<Self, NamingError> {
         let fail = |reason: &str| NamingError {
             template: printable(template),
             reason: reason.to_owned(),
         };
         let trimmed = template.trim();
         let (owner, repository) = trimmed.split_once('/').ok_or_else(|| {
-            fail("write it as OWNER/REPOSITORY, e.g. {namespace}/terraform-{provider}-{name}")
+            fail(&format!(
+                "write it as OWNER/REPOSITORY, e.g. {}",
+                rules.example
+            ))
         })?;
         if repository.contains('/') {
             return Err(fail(
                 "it has more than one '/': write it as OWNER/REPOSITORY",
             ));
         }
-        let owner = parse_side(owner, |b| {
+        let owner = parse_side(owner, rules, |b| {
             b.is_ascii_alphanumeric() || matches!(b, '-' | '_')
         })
         .map_err(|reason| fail(&format!("owner part: {reason}")))?;
-        let repository = parse_side(repository, |b| {
+        let repository = parse_side(repository, rules, |b| {
             b.is_ascii_alphanumeric() || matches!(b, '-' | '_' | '.')
         })
         .map_err(|reason| fail(&format!("repository part: {reason}")))?;
@@ -68,21 +81,134 @@ impl RepositoryNaming {
         if !owner
             .iter()
             .chain(&repository)
-            .any(|piece| *piece == Piece::Name)
+            .any(|piece| *piece == Piece::Placeholder(rules.required))
         {
-            return Err(fail(
-                "it must contain {name}, or every module would map to the same repository",
-            ));
+            return Err(fail(&format!(
+                "it must contain {{{}}}, or every {} would map to the same repository",
+                rules.required, rules.subject
+            )));
         }
         Ok(Self { owner, repository })
     }
 
+    /// Whether `placeholder` appears anywhere in the template.
+    pub fn uses(&self, placeholder: &str) -> bool {
+        self.owner
+            .iter()
+            .chain(&self.repository)
+            .any(|piece| matches!(piece, Piece::Placeholder(name) if *name == placeholder))
+    }
+
+    /// The GitHub `(owner, repository)`, with each placeholder replaced by `value_of(name)`.
+    pub fn render<'a>(&self, value_of: impl Fn(&str) -> &'a str) -> (String, String) {
+        let render_side = |pieces: &[Piece]| -> String {
+            pieces
+                .iter()
+                .map(|piece| match piece {
+                    Piece::Literal(text) => text.as_str(),
+                    Piece::Placeholder(name) => value_of(name),
+                })
+                .collect()
+        };
+        (render_side(&self.owner), render_side(&self.repository))
+    }
+
+    /// The reverse of [`Self::render`]: every assignment of placeholder values that renders
+    /// to `(owner, repository)` (compared without case, as GitHub compares names; values are
+    /// lowercased). `value_ok(placeholder, value)` says which values a placeholder may take; a
+    /// placeholder used twice takes one value. More than one answer means the name is
+    /// ambiguous under this template.
+    pub fn assignments(
+        &self,
+        owner: &str,
+        repository: &str,
+        value_ok: impl Fn(&str, &str) -> bool,
+    ) -> Vec<BTreeMap<&'static str, String>> {
+        let mut found = Vec::new();
+        let owner = owner.to_ascii_lowercase();
+        let repository = repository.to_ascii_lowercase();
+        for owner_assignment in match_pieces(&self.owner, &owner, BTreeMap::new(), &value_ok) {
+            for assignment in
+                match_pieces(&self.repository, &repository, owner_assignment, &value_ok)
+            {
+                if !found.contains(&assignment) {
+                    found.push(assignment);
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Every way `pieces` can spell `text`, extending `assigned`.
+fn match_pieces(
+    pieces: &[Piece],
+    text: &str,
+    assigned: BTreeMap<&'static str, String>,
+    value_ok: &impl Fn(&str, &str) -> bool,
+) -> Vec<BTreeMap<&'static str, String>> {
+    let Some((first, rest)) = pieces.split_first() else {
+        return if text.is_empty() {
+            vec![assigned]
+        } else {
+            Vec::new()
+        };
+    };
+    match first {
+        Piece::Literal(literal) => match text.strip_prefix(literal.to_ascii_lowercase().as_str()) {
+            Some(remaining) => match_pieces(rest, remaining, assigned, value_ok),
+            None => Vec::new(),
+        },
+        Piece::Placeholder(name) => {
+            if let Some(value) = assigned.get(name) {
+                return match text.strip_prefix(value.as_str()) {
+                    Some(remaining) => match_pieces(rest, remaining, assigned.clone(), value_ok),
+                    None => Vec::new(),
+                };
+            }
+            (1..=text.len())
+                .filter(|end| text.is_char_boundary(*end))
+                .filter(|end| value_ok(name, &text[..*end]))
+                .flat_map(|end| {
+                    let mut next = assigned.clone();
+                    next.insert(*name, text[..end].to_owned());
+                    match_pieces(rest, &text[end..], next, value_ok)
+                })
+                .collect()
+        }
+    }
+}
+
+/// Which GitHub repository holds a module (`module_repository_template`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepositoryNaming(RepositoryTemplate);
+
+const MODULE_RULES: TemplateRules = TemplateRules {
+    placeholders: &["namespace", "name", "provider"],
+    required: "name",
+    subject: "module",
+    example: "{namespace}/terraform-{provider}-{name}",
+};
+
+impl RepositoryNaming {
+    /// Repositories named like the module: `acme/vpc/aws` → `acme/vpc`.
+    pub const DEFAULT_TEMPLATE: &'static str = "{namespace}/{name}";
+
+    /// Parses `OWNER/REPOSITORY` where each side mixes literal text with `{namespace}`,
+    /// `{name}` and `{provider}`. The template must use `{name}` (otherwise every module
+    /// would share one repository, and versions are that repository's tags) and literals
+    /// must be characters GitHub allows.
+    pub fn parse(template: &str) -> Result<Self, NamingError> {
+        RepositoryTemplate::parse(template, &MODULE_RULES).map(Self)
+    }
+
     /// The GitHub `(owner, repository)` for a module.
     pub fn repository_for(&self, address: &ModuleAddress) -> (String, String) {
-        (
-            render(&self.owner, address),
-            render(&self.repository, address),
-        )
+        self.0.render(|placeholder| match placeholder {
+            "namespace" => address.namespace(),
+            "name" => address.name(),
+            _ => address.provider(),
+        })
     }
 }
 
@@ -90,10 +216,7 @@ impl RepositoryNaming {
     /// Whether the template names the provider; when it does not, every provider of a module
     /// maps to the same repository, and a listing must learn the provider elsewhere.
     pub fn names_provider(&self) -> bool {
-        self.owner
-            .iter()
-            .chain(&self.repository)
-            .any(|piece| *piece == Piece::Provider)
+        self.0.uses("provider")
     }
 
     /// The inverse of [`RepositoryNaming::repository_for`]: the module addresses held by
@@ -108,22 +231,16 @@ impl RepositoryNaming {
         repository: &str,
         provider_if_unnamed: Option<&str>,
     ) -> Vec<ModuleAddress> {
-        let mut owner_matches = Vec::new();
-        match_pieces(&self.owner, owner, Bindings::default(), &mut owner_matches);
-        let mut matches = Vec::new();
-        for bindings in owner_matches {
-            match_pieces(&self.repository, repository, bindings, &mut matches);
-        }
-        let mut addresses: Vec<ModuleAddress> = matches
+        let mut addresses: Vec<ModuleAddress> = self
+            .0
+            .assignments(owner, repository, |_, _| true)
             .into_iter()
-            .filter_map(|bindings| {
-                let provider = bindings.provider.as_deref().or(provider_if_unnamed)?;
-                ModuleAddress::new(
-                    bindings.namespace.as_deref()?,
-                    bindings.name.as_deref()?,
-                    provider,
-                )
-                .ok()
+            .filter_map(|values| {
+                let provider = values
+                    .get("provider")
+                    .map(String::as_str)
+                    .or(provider_if_unnamed)?;
+                ModuleAddress::new(values.get("namespace")?, values.get("name")?, provider).ok()
             })
             .filter(|address| {
                 let (rendered_owner, rendered_repository) = self.repository_for(address);
@@ -137,73 +254,20 @@ impl RepositoryNaming {
     }
 }
 
-/// What the placeholders matched so far.
-#[derive(Debug, Clone, Default)]
-struct Bindings {
-    namespace: Option<String>,
-    name: Option<String>,
-    provider: Option<String>,
-}
-
-impl Bindings {
-    fn slot(&mut self, piece: &Piece) -> Option<&mut Option<String>> {
-        match piece {
-            Piece::Namespace => Some(&mut self.namespace),
-            Piece::Name => Some(&mut self.name),
-            Piece::Provider => Some(&mut self.provider),
-            Piece::Literal(_) => None,
-        }
-    }
-}
-
-/// Every way `pieces` spell `text`; a placeholder matches a non-empty run, the same value
-/// wherever it appears again. Names are at most 100 characters, so trying every split is cheap.
-fn match_pieces(pieces: &[Piece], text: &str, bindings: Bindings, found: &mut Vec<Bindings>) {
-    const MAX_MATCHES: usize = 16;
-    if found.len() >= MAX_MATCHES {
-        return;
-    }
-    let Some((piece, rest)) = pieces.split_first() else {
-        if text.is_empty() {
-            found.push(bindings);
-        }
-        return;
-    };
-    if let Piece::Literal(literal) = piece {
-        if let Some(after) = text
-            .get(..literal.len())
-            .filter(|head| head.eq_ignore_ascii_case(literal))
-            .map(|_| &text[literal.len()..])
-        {
-            match_pieces(rest, after, bindings, found);
-        }
-        return;
-    }
-    for end in (1..=text.len()).filter(|end| text.is_char_boundary(*end)) {
-        let value = &text[..end];
-        let mut next = bindings.clone();
-        let Some(slot) = next.slot(piece) else {
-            return;
-        };
-        match slot {
-            Some(bound) if !bound.eq_ignore_ascii_case(value) => continue,
-            Some(_) => {}
-            None => *slot = Some(value.to_owned()),
-        }
-        match_pieces(rest, &text[end..], next, found);
-    }
-}
-
 impl Default for RepositoryNaming {
     fn default() -> Self {
-        Self {
-            owner: vec![Piece::Namespace],
-            repository: vec![Piece::Name],
-        }
+        Self(RepositoryTemplate {
+            owner: vec![Piece::Placeholder("namespace")],
+            repository: vec![Piece::Placeholder("name")],
+        })
     }
 }
 
-fn parse_side(side: &str, literal_char_ok: impl Fn(char) -> bool) -> Result<Vec<Piece>, String> {
+fn parse_side(
+    side: &str,
+    rules: &TemplateRules,
+    literal_char_ok: impl Fn(char) -> bool,
+) -> Result<Vec<Piece>, String> {
     if side.is_empty() {
         return Err("it is empty".to_owned());
     }
@@ -214,18 +278,20 @@ fn parse_side(side: &str, literal_char_ok: impl Fn(char) -> bool) -> Result<Vec<
             let end = after_brace
                 .find('}')
                 .ok_or_else(|| "a '{' is never closed".to_owned())?;
-            let piece = match &after_brace[..end] {
-                "namespace" => Piece::Namespace,
-                "name" => Piece::Name,
-                "provider" => Piece::Provider,
-                other => {
-                    return Err(format!(
-                        "unknown placeholder {{{}}}: use {{namespace}}, {{name}} or {{provider}}",
-                        printable(other)
-                    ))
-                }
+            let name = &after_brace[..end];
+            let Some(placeholder) = rules.placeholders.iter().find(|known| **known == name) else {
+                let listed: Vec<String> = rules
+                    .placeholders
+                    .iter()
+                    .map(|known| format!("{{{known}}}"))
+                    .collect();
+                return Err(format!(
+                    "unknown placeholder {{{}}}: use {}",
+                    printable(name),
+                    listed.join(", ")
+                ));
             };
-            pieces.push(piece);
+            pieces.push(Piece::Placeholder(placeholder));
             rest = &after_brace[end + 1..];
         } else {
             let end = rest.find('{').unwrap_or(rest.len());
@@ -241,18 +307,6 @@ fn parse_side(side: &str, literal_char_ok: impl Fn(char) -> bool) -> Result<Vec<
         }
     }
     Ok(pieces)
-}
-
-fn render(pieces: &[Piece], address: &ModuleAddress) -> String {
-    pieces
-        .iter()
-        .map(|piece| match piece {
-            Piece::Literal(text) => text.as_str(),
-            Piece::Namespace => address.namespace(),
-            Piece::Name => address.name(),
-            Piece::Provider => address.provider(),
-        })
-        .collect()
 }
 
 #[cfg(test)]

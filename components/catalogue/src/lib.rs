@@ -3,11 +3,13 @@
 //! behind the verifier; a browser asks for Basic credentials on the 401.
 //!
 //! Routing and the request's view live here; where modules and packages come from is
-//! `module_catalogue` and `package_catalogue`; the pages themselves are `catalogue-pages`.
+//! `module_catalogue`, `provider_catalogue` and `package_catalogue`; the pages themselves are
+//! `catalogue-pages`.
 
 mod module_catalogue;
 mod package_catalogue;
 mod pages;
+mod provider_catalogue;
 mod view;
 
 use component_http::{
@@ -48,7 +50,13 @@ fn route(view: &View, request: &ReceivedRequest) -> Result<Response, Response> {
         }
         ["catalogue", "packages"] => pages::package_list(view),
         ["catalogue", "packages", name] => pages::package_page(view, name),
-        // Providers (issue 13) get `/catalogue/providers` on the same pattern once they exist.
+        ["catalogue", "providers"] => pages::provider_list(view),
+        ["catalogue", "providers", namespace, provider_type] => {
+            pages::provider_page(view, namespace, provider_type, None)
+        }
+        ["catalogue", "providers", namespace, provider_type, version] => {
+            pages::provider_page(view, namespace, provider_type, Some(version))
+        }
         _ => Err(plain_text(404, "no such catalogue page")),
     }
 }

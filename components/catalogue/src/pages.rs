@@ -2,7 +2,7 @@
 
 use catalogue_pages::html;
 use catalogue_pages::pages::{
-    AptSetup, ModuleList, Overview, PackageList, PackagePage, PackageSummary,
+    AptSetup, ModuleList, Overview, PackageList, PackagePage, PackageSummary, ProviderList,
 };
 use component_http::plain_text;
 use spin_sdk::http::Response;
@@ -10,6 +10,7 @@ use terraform_registry::ModuleAddress;
 
 use crate::module_catalogue::{ModuleCatalogue, Noted};
 use crate::package_catalogue;
+use crate::provider_catalogue;
 use crate::view::View;
 
 /// The one-line reason a refusal carries, for a page that shows the rest anyway.
@@ -26,6 +27,15 @@ fn modules(view: &View) -> Result<ModuleList, Response> {
     })
 }
 
+fn providers(view: &View) -> Result<ProviderList, Response> {
+    let Noted { value, notes } = provider_catalogue::list(&view.endpoint)?;
+    Ok(ProviderList {
+        registry: view.endpoint.clone(),
+        providers: value,
+        notes,
+    })
+}
+
 fn packages(view: &View) -> Result<PackageList, Response> {
     let apt = package_catalogue::load()?;
     Ok(PackageList {
@@ -36,12 +46,18 @@ fn packages(view: &View) -> Result<PackageList, Response> {
     })
 }
 
-/// `/`: modules and packages; what one side cannot show is noted, the other still shown.
+/// `/`: modules, providers and packages; what one cannot show is noted, the others still
+/// shown.
 pub fn overview(view: &View) -> Result<Response, Response> {
     let modules = modules(view).unwrap_or_else(|refused| ModuleList {
         registry: view.endpoint.clone(),
         modules: Vec::new(),
         notes: vec![format!("modules cannot be listed: {}", reason(&refused))],
+    });
+    let providers = providers(view).unwrap_or_else(|refused| ProviderList {
+        registry: view.endpoint.clone(),
+        providers: Vec::new(),
+        notes: vec![format!("providers cannot be listed: {}", reason(&refused))],
     });
     let packages = packages(view).unwrap_or_else(|refused| PackageList {
         registry: view.endpoint.clone(),
@@ -49,7 +65,11 @@ pub fn overview(view: &View) -> Result<Response, Response> {
         packages: Vec::new(),
         notes: vec![format!("packages cannot be listed: {}", reason(&refused))],
     });
-    Ok(view.respond(200, &Overview::new(modules, packages), html::overview))
+    Ok(view.respond(
+        200,
+        &Overview::new(modules, providers, packages),
+        html::overview,
+    ))
 }
 
 pub fn module_list(view: &View) -> Result<Response, Response> {
@@ -67,6 +87,20 @@ pub fn module_page(
         .map_err(|error| plain_text(404, &error.to_string()))?;
     let page = ModuleCatalogue::from_variables()?.page(&view.endpoint, &address, version)?;
     Ok(view.respond(200, &page, html::module_page))
+}
+
+pub fn provider_list(view: &View) -> Result<Response, Response> {
+    Ok(view.respond(200, &providers(view)?, html::provider_list))
+}
+
+pub fn provider_page(
+    view: &View,
+    namespace: &str,
+    provider_type: &str,
+    version: Option<&str>,
+) -> Result<Response, Response> {
+    let page = provider_catalogue::page(&view.endpoint, namespace, provider_type, version)?;
+    Ok(view.respond(200, &page, html::provider_page))
 }
 
 pub fn package_list(view: &View) -> Result<Response, Response> {

@@ -7,7 +7,8 @@
 //! - [`apt_listing`]: packages from the served `Release` and `Packages` files, grouped by
 //!   name, newest version first; [`apt_repository`]: a whole repository (every suite and
 //!   the signing key) through a function that reads its files.
-//! - [`module_listing`]: which listed GitHub repositories are modules.
+//! - [`module_listing`], [`provider_listing`]: which listed GitHub repositories are modules,
+//!   and which are providers.
 //! - [`signing_key`]: the fingerprint of the repository's signing key, from `public.key`.
 //! - [`pages`]: the page models; each serializes to the page's JSON.
 //! - [`html`]: each page as HTML; every string from a module, README or control file is
@@ -25,6 +26,7 @@ pub mod html;
 pub mod module_listing;
 mod negotiation;
 pub mod pages;
+pub mod provider_listing;
 pub mod signing_key;
 pub mod snippets;
 

@@ -104,3 +104,49 @@ fn control_file_strings_are_escaped() {
     let page = PackagePage::new(&endpoint(), setup, grouped.remove(0), vec![]);
     assert_escaped(&html::package_page(&page));
 }
+
+#[test]
+fn provider_strings_are_escaped() {
+    use catalogue_pages::pages::{ProviderList, ProviderPage, ProviderSummary};
+    use terraform_providers::{
+        OfferedArchive, OfferedRelease, Platform, ProviderAddress, ProviderVersion, ReleaseRefusal,
+    };
+
+    let address = ProviderAddress::new("acme", "hello").expect("valid");
+    let release = OfferedRelease {
+        version: ProviderVersion::parse("1.2.0").expect("version"),
+        protocols: vec![HOSTILE.to_owned()],
+        archives: vec![OfferedArchive {
+            platform: Platform::new("linux", "amd64").expect("platform"),
+            file_name: HOSTILE.to_owned(),
+            sha256: HOSTILE.to_owned(),
+        }],
+        signed_by: HOSTILE.to_owned(),
+        notes: vec![],
+    };
+    let refused = vec![(
+        ProviderVersion::parse("1.3.0").expect("version"),
+        ReleaseRefusal::Remembered(HOSTILE.to_owned()),
+    )];
+    let offered = [release];
+    let page = ProviderPage::new(
+        &endpoint(),
+        &address,
+        &offered,
+        &offered[0],
+        &refused,
+        Some("acme/terraform-provider-hello".to_owned()),
+    );
+    let rendered = html::provider_page(&page);
+    assert_escaped(&rendered);
+    assert!(
+        rendered.contains("source  = &quot;registry.home.arpa/acme/hello&quot;"),
+        "{rendered}"
+    );
+    let list = ProviderList {
+        registry: endpoint(),
+        providers: vec![ProviderSummary::new(&endpoint(), &address, &offered, None)],
+        notes: vec![HOSTILE.to_owned()],
+    };
+    assert_escaped(&html::provider_list(&list));
+}

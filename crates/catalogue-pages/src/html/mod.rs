@@ -4,10 +4,12 @@
 mod modules;
 mod overview;
 mod packages;
+mod providers;
 
 pub use modules::{module_list, module_page};
 pub use overview::overview;
 pub use packages::{package_list, package_page};
+pub use providers::{provider_list, provider_page};
 
 use maud::{html, Markup, DOCTYPE};
 
@@ -24,6 +26,8 @@ pub enum Section {
     Overview,
     /// `/catalogue/modules…`
     Modules,
+    /// `/catalogue/providers…`
+    Providers,
     /// `/catalogue/packages…`
     Packages,
 }
@@ -61,13 +65,14 @@ pub(crate) fn layout(
                         nav {
                             (link("/", "Overview", Section::Overview))
                             (link("/catalogue/modules", "Modules", Section::Modules))
+                            (link("/catalogue/providers", "Providers", Section::Providers))
                             (link("/catalogue/packages", "Packages", Section::Packages))
                         }
                         span.host { (endpoint.base_url()) }
                     }
                 }
                 main { (body) }
-                footer { "wharf — a private APT repository and Terraform module registry. Every page is also JSON: send " code { "Accept: application/json" } "." }
+                footer { "wharf — a private APT repository and Terraform module and provider registry. Every page is also JSON: send " code { "Accept: application/json" } "." }
             }
         }
     }

@@ -4,6 +4,7 @@ use maud::html;
 
 use super::modules::module_table;
 use super::packages::{apt_setup, package_table};
+use super::providers::provider_table;
 use super::{layout, notes, snippet, Section};
 use crate::pages::Overview;
 
@@ -19,6 +20,8 @@ pub fn overview(page: &Overview) -> String {
             summary { "Terraform CLI configuration for this registry" }
             (snippet("terraform-configuration", &page.terraform_configuration))
         }
+        h2 { "Providers" }
+        (provider_table(&page.providers))
         h2 { "Packages" }
         (package_table(&page.packages))
         details {

@@ -1,5 +1,11 @@
 //! The page models. Each is what its HTML shows and, serialized, its JSON.
 
+mod providers;
+
+pub use providers::{
+    provider_path, ProviderList, ProviderPackage, ProviderPage, ProviderSummary, RefusedVersion,
+};
+
 use module_docs::ModuleDocs;
 use serde::Serialize;
 use terraform_registry::{ModuleAddress, ModuleVersions, TagVersion};
@@ -337,13 +343,15 @@ impl PackagePage {
     }
 }
 
-/// The front page: modules and packages at a glance.
+/// The front page: modules, providers and packages at a glance.
 #[derive(Debug, Clone, Serialize)]
 pub struct Overview {
     /// How clients reach the registry.
     pub registry: ClientEndpoint,
     /// Every module.
     pub modules: Vec<ModuleSummary>,
+    /// Every provider.
+    pub providers: Vec<ProviderSummary>,
     /// Every package.
     pub packages: Vec<PackageSummary>,
     /// How to set up a machine for APT.
@@ -355,14 +363,16 @@ pub struct Overview {
 }
 
 impl Overview {
-    /// Both lists on one page.
-    pub fn new(modules: ModuleList, packages: PackageList) -> Self {
+    /// The three lists on one page.
+    pub fn new(modules: ModuleList, providers: ProviderList, packages: PackageList) -> Self {
         let mut notes = modules.notes;
+        notes.extend(providers.notes);
         notes.extend(packages.notes);
         Self {
             terraform_configuration: snippets::terraform_configuration(&modules.registry),
             registry: modules.registry,
             modules: modules.modules,
+            providers: providers.providers,
             packages: packages.packages,
             apt: packages.apt,
             notes,

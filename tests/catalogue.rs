@@ -1,5 +1,6 @@
 //! The catalogue (`/`, `/catalogue/…`) end to end: real headless Chromium loads the pages of
-//! the sample registry (files origin) and of a GitHub-origin registry (the fake GitHub), with
+//! the sample registry (files origin) and of a GitHub-origin registry (the fake GitHub: module
+//! repositories, provider releases, an APT branch), with
 //! credentials, and the tests read the DOM it built; hostile READMEs and package descriptions
 //! stay inert; without credentials nothing is shown; every page is also JSON.
 
@@ -8,9 +9,12 @@ use std::time::Instant;
 
 use end_to_end::apt::{build_deb, DebContents};
 use end_to_end::browser::{url_with_credentials, Browser};
-use end_to_end::fake_github::{FakeGitHub, FakeRepository, GitHubFailure, REVALIDATE_AFTER};
+use end_to_end::fake_github::{
+    FakeAsset, FakeGitHub, FakeRelease, FakeRepository, GitHubFailure, REVALIDATE_AFTER,
+};
 use end_to_end::files_origin::manifest_serving;
 use end_to_end::github_fixtures::{keygen, release_with, sha, wharf_cli, AptPublisher};
+use end_to_end::providers::{goreleaser_release, sha256_hex, Author};
 use end_to_end::wharf_host::wharf_manifest;
 use end_to_end::{HttpResponse, WharfHost};
 use scraper::{Html, Selector};
@@ -131,6 +135,40 @@ fn the_sample_registry_catalogue_in_a_real_browser() {
         "a plain-http registry needs a host block naming this registry: {configuration}"
     );
 
+    assert_eq!(texts(&overview, "a.provider-name"), ["wharf/hello"]);
+    let provider = Html::parse_document(&browser.dom(&url("/catalogue/providers/wharf/hello")));
+    assert_eq!(texts(&provider, "#provider-title"), ["wharf/hello"]);
+    assert_eq!(texts(&provider, "#provider-version"), ["1.0.0"]);
+    let sample_providers = end_to_end::paths::repository_root().join("registry/providers/wharf");
+    let mut platforms: Vec<String> = std::fs::read_dir(sample_providers.join("hello/1.0.0"))
+        .expect("sample provider")
+        .filter_map(|entry| {
+            let name = entry.expect("entry").file_name().into_string().ok()?;
+            let platform = name
+                .strip_prefix("terraform-provider-hello_1.0.0_")?
+                .strip_suffix(".zip")?;
+            Some(platform.to_owned())
+        })
+        .collect();
+    platforms.sort();
+    let shown: Vec<String> = texts(&provider, "td.platform-os")
+        .iter()
+        .zip(texts(&provider, "td.platform-arch"))
+        .map(|(os, arch)| format!("{os}_{arch}"))
+        .collect();
+    assert_eq!(shown, platforms, "every platform the release has");
+    assert_eq!(
+        texts(&provider, "#provider-signed-by"),
+        [gpg_fingerprint(&sample_providers.join("signing-keys.asc"))]
+    );
+    let provider_usage = texts(&provider, "#usage").join("");
+    assert!(
+        provider_usage.contains("required_providers")
+            && provider_usage.contains("source  = \"registry.test/wharf/hello\"")
+            && provider_usage.contains("version = \"~> 1.0\""),
+        "{provider_usage}"
+    );
+
     let packages = Html::parse_document(&browser.dom(&url("/catalogue/packages")));
     assert_eq!(texts(&packages, "a.package-name"), ["hello-wharf"]);
     let sample_key = end_to_end::paths::repository_root().join("registry/apt/public.key");
@@ -171,6 +209,12 @@ fn the_sample_registry_catalogue_in_a_real_browser() {
             1280,
             1600,
         ),
+        (
+            "provider.png",
+            "/catalogue/providers/wharf/hello",
+            1280,
+            1400,
+        ),
         ("packages-phone.png", "/catalogue/packages", 390, 1200),
     ] {
         let target = screenshot_path(name);
@@ -189,18 +233,25 @@ fn without_credentials_the_catalogue_answers_401_and_shows_nothing() {
         "/catalogue/modules",
         "/catalogue/modules/wharf/hello/null",
         "/catalogue/modules/wharf/hello/null/1.0.0",
+        "/catalogue/providers",
+        "/catalogue/providers/wharf/hello",
+        "/catalogue/providers/wharf/hello/1.0.0",
         "/catalogue/packages",
         "/catalogue/packages/hello-wharf",
         "/catalogue/no-such-page",
     ];
-    let wrong = {
+    // Wrong credentials alternate between the real user and another, so neither reaches the
+    // verifier's limit of 10 failures per login (which answers 429 instead).
+    let wrong = |index: usize| {
         use base64::Engine;
+        let user = if index % 2 == 0 { USER } else { "visitor" };
         format!(
             "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{USER}:not-the-password"))
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:not-the-password"))
         )
     };
-    for path in paths {
+    for (index, path) in paths.into_iter().enumerate() {
+        let wrong = wrong(index);
         for headers in [
             vec![],
             vec![("Accept", &b"application/json"[..])],
@@ -255,6 +306,39 @@ fn every_page_is_also_json() {
         assert_eq!(overview["modules"][0]["latest_version"], "1.0.0");
         assert_eq!(overview["packages"][0]["name"], "hello-wharf");
         assert_eq!(overview["apt"]["suites"][0]["suite"], "stable");
+        assert_eq!(
+            overview["providers"][0]["source"], "registry.test/wharf/hello",
+            "{overview}"
+        );
+    }
+    let providers = json("/catalogue/providers");
+    assert_eq!(
+        providers["providers"].as_array().map(Vec::len),
+        Some(1),
+        "{providers}"
+    );
+    assert_eq!(providers["providers"][0]["type"], "hello");
+    assert_eq!(providers["providers"][0]["latest_version"], "1.0.0");
+    let sample_release =
+        end_to_end::paths::repository_root().join("registry/providers/wharf/hello/1.0.0");
+    for path in [
+        "/catalogue/providers/wharf/hello",
+        "/catalogue/providers/wharf/hello/1.0.0",
+    ] {
+        let provider = json(path);
+        assert_eq!(provider["version"], "1.0.0", "{provider}");
+        assert_eq!(provider["versions"], serde_json::json!(["1.0.0"]));
+        assert_eq!(provider["protocols"], serde_json::json!(["5.0"]));
+        let packages = provider["packages"].as_array().expect("packages");
+        assert_eq!(packages.len(), 5, "{provider}");
+        for package in packages {
+            let file = package["file_name"].as_str().expect("file name");
+            let bytes = std::fs::read(sample_release.join(file)).expect("the zip");
+            assert_eq!(package["sha256"], sha256_hex(&bytes).as_str(), "{file}");
+        }
+        assert!(provider["usage"]
+            .as_str()
+            .is_some_and(|usage| usage.contains("version = \"~> 1.0\"")));
     }
     let modules = json("/catalogue/modules");
     assert_eq!(
@@ -323,6 +407,9 @@ fn every_page_is_also_json() {
         ("/catalogue/modules/wharf/nothing/null", 404),
         ("/catalogue/modules/wharf/hello/NOT-A-PROVIDER", 404),
         ("/catalogue/packages/not-a-package", 404),
+        ("/catalogue/providers/wharf/hello/9.9.9", 404),
+        ("/catalogue/providers/wharf/nothing", 404),
+        ("/catalogue/providers/wharf/NOT_A_TYPE!", 404),
         ("/catalogue/elsewhere", 404),
         ("/catalogue/modules/%ff", 400),
     ] {
@@ -526,9 +613,27 @@ fn hostile_readmes_and_package_descriptions_render_inert() {
     eprintln!("screenshot: {}", target.display());
 }
 
+/// A provider release on the fake GitHub; asset ids are `id * 100 + n`.
+fn provider_release(id: u64, version: &str, platforms: &[&str], author: &Author) -> FakeRelease {
+    FakeRelease {
+        id,
+        tag: format!("v{version}"),
+        assets: goreleaser_release("hello", version, platforms, &["6.0"], author)
+            .into_iter()
+            .enumerate()
+            .map(|(index, (name, bytes))| FakeAsset {
+                id: id * 100 + index as u64,
+                name,
+                bytes,
+            })
+            .collect(),
+    }
+}
+
 /// A GitHub-origin registry: module repositories found by topic and named by the
-/// HashiCorp convention, and an APT repository published by `wharf apt index`.
-fn github_registry(github: &FakeGitHub, work: &Path) -> AptPublisher {
+/// HashiCorp convention, a provider repository whose releases `author` signed (one release
+/// signed by a key nobody trusts), and an APT repository published by `wharf apt index`.
+fn github_registry(github: &FakeGitHub, work: &Path, author: &Author) -> AptPublisher {
     github.add_token(GITHUB_TOKEN);
     let readme = "# Proxmox VM\n\nCreates a virtual machine on a Proxmox cluster.\n";
     let main_tf = |version: &str| {
@@ -590,6 +695,23 @@ fn github_registry(github: &FakeGitHub, work: &Path) -> AptPublisher {
     );
 
     github.add_repository(
+        "acme/terraform-provider-hello",
+        FakeRepository {
+            private: true,
+            topics: vec!["terraform-provider".to_owned()],
+            ..Default::default()
+        },
+    );
+    let stranger = Author::new("stranger@example.org", "ed25519");
+    for release in [
+        provider_release(50, "1.0.0", &["linux_amd64", "darwin_arm64"], author),
+        provider_release(51, "1.1.0", &["linux_amd64"], author),
+        provider_release(52, "1.2.0", &["linux_amd64"], &stranger),
+    ] {
+        github.add_release("acme/terraform-provider-hello", release);
+    }
+
+    github.add_repository(
         "acme/tools",
         FakeRepository {
             private: true,
@@ -627,10 +749,12 @@ fn module_archive(top: &str, files: &[(&str, &str)]) -> Vec<u8> {
 fn a_github_origin_catalogue_in_a_real_browser_costs_few_github_calls() {
     let github = FakeGitHub::start();
     let work = tempfile::tempdir().expect("work");
-    let publisher = github_registry(&github, work.path());
+    let author = Author::new("author@example.org", "ed25519");
+    let publisher = github_registry(&github, work.path(), &author);
     let state = tempfile::tempdir().expect("state");
     let api_url = github.api_url();
     let downloads = github.downloads_url();
+    let trusted_key = author.public_key();
     let wharf = WharfHost::start(
         &wharf_manifest(),
         state.path(),
@@ -638,8 +762,10 @@ fn a_github_origin_catalogue_in_a_real_browser_costs_few_github_calls() {
             ("origin", "github"),
             ("github_api_url", &api_url),
             ("github_archive_host", &downloads),
+            ("github_asset_host", &downloads),
             ("github_token", GITHUB_TOKEN),
             ("allowed_owners", "acme"),
+            ("provider_signing_keys", &trusted_key),
             (
                 "module_repository_template",
                 "{namespace}/terraform-{provider}-{name}",
@@ -674,6 +800,34 @@ fn a_github_origin_catalogue_in_a_real_browser_costs_few_github_calls() {
     );
     assert!(!overview_dom.contains("stranger") && !overview_dom.contains("untagged"));
     assert_eq!(texts(&overview, "a.package-name"), ["acme-agent"]);
+    assert_eq!(texts(&overview, "a.provider-name"), ["acme/hello"]);
+    assert!(
+        texts(&overview, "#providers tbody tr")[0].contains("1.1.0"),
+        "the newest release a trusted key signed: {:?}",
+        texts(&overview, "#providers tbody tr")
+    );
+
+    let provider = Html::parse_document(&browser.dom(&url("/catalogue/providers/acme/hello")));
+    assert_eq!(texts(&provider, "#provider-version"), ["1.1.0"]);
+    assert_eq!(texts(&provider, "#versions li"), ["1.1.0", "1.0.0"]);
+    assert_eq!(texts(&provider, "#provider-protocols"), ["6.0"]);
+    assert_eq!(
+        texts(&provider, "#provider-signed-by"),
+        [author.fingerprint.as_str()]
+    );
+    let refused = texts(&provider, "#refused li");
+    assert!(
+        refused.len() == 1 && refused[0].starts_with("1.2.0:"),
+        "the release a stranger signed is not offered, and the page says why: {refused:?}"
+    );
+    let old_provider =
+        Html::parse_document(&browser.dom(&url("/catalogue/providers/acme/hello/1.0.0")));
+    assert_eq!(
+        texts(&old_provider, "td.platform-os"),
+        ["darwin", "linux"],
+        "{:?}",
+        texts(&old_provider, "#platforms tr")
+    );
 
     let module = Html::parse_document(&browser.dom(&url("/catalogue/modules/acme/vm/proxmox")));
     assert_eq!(texts(&module, "#module-version"), ["1.1.0"]);
@@ -711,6 +865,8 @@ fn a_github_origin_catalogue_in_a_real_browser_costs_few_github_calls() {
         "/",
         "/catalogue/modules",
         "/catalogue/modules/acme/vm/proxmox",
+        "/catalogue/providers",
+        "/catalogue/providers/acme/hello",
         "/catalogue/packages",
         "/catalogue/packages/acme-agent",
     ];
@@ -744,8 +900,8 @@ fn a_github_origin_catalogue_in_a_real_browser_costs_few_github_calls() {
         "nothing changed, so nothing is sent again: {counts}"
     );
     assert!(
-        counts.api_not_modified >= 2 && counts.api_not_modified <= 5,
-        "the repository list, at most 3 tag lists and the APT branch head: {counts}"
+        counts.api_not_modified >= 3 && counts.api_not_modified <= 6,
+        "the repository list, at most 3 tag lists, the provider's release list and the APT branch head: {counts}"
     );
 
     // A new version shows after the fresh window, without a restart.
@@ -782,6 +938,10 @@ fn a_github_origin_catalogue_in_a_real_browser_costs_few_github_calls() {
         "{overview}"
     );
     assert_eq!(overview["packages"][0]["name"], "acme-agent");
+    assert_eq!(
+        overview["providers"][0]["latest_version"], "1.1.0",
+        "{overview}"
+    );
     let notes = overview["notes"].to_string();
     assert!(
         notes.contains("GitHub cannot be asked right now"),

@@ -177,7 +177,7 @@ impl Application {
 }
 
 /// Bytes of each memory and table reset in place rather than unmapped when an instance ends
-/// (see [`engine`]); a request's instances dirty ~1–3 MiB.
+/// (see [`engine`]); what an instance dirtied beyond them is unmapped as before.
 const KEEP_RESIDENT: usize = 4 << 20;
 
 fn engine(limits: &ServerLimits) -> anyhow::Result<Engine> {

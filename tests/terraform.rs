@@ -1,7 +1,7 @@
 //! The Terraform module registry end to end with the real terraform CLI (1.11.x and 1.0.3):
 //! through the files origin (the sample registry) and the GitHub origin (the fake GitHub).
 
-use std::io::Write;
+use std::io::{Read, Write};
 
 use end_to_end::fake_github::{
     CallCounts, FakeApp, FakeGitHub, FakeRepository, GitHubFailure, REVALIDATE_AFTER,
@@ -239,6 +239,104 @@ fn terraform_installs_a_private_module_from_github_tags() {
         let log = wharf.log().join("\n");
         assert!(!log.contains(TOKEN) && !log.contains(GITHUB_TOKEN), "{log}");
     }
+}
+
+/// wharf stores incompressible files of a repacked archive in a gzip member of their own
+/// (`module-archive`): the real clients must unpack such a multi-member `.tar.gz` whole.
+#[test]
+fn terraform_unpacks_a_module_whose_binary_file_wharf_stored_uncompressed() {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let binary: Vec<u8> = (0..300 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let commit = sha(77);
+    let top = format!("acme-blob-{}", &commit[..7]);
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::default(),
+    ));
+    for (path, contents) in [
+        (
+            "main.tf",
+            b"output \"tag\" {\n  value = \"v1.0.0\"\n}\n".as_slice(),
+        ),
+        ("files/blob.bin", binary.as_slice()),
+        (
+            "variables.tf",
+            b"variable \"size\" {\n  default = 8\n}\n".as_slice(),
+        ),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_mode(0o644);
+        header.set_size(contents.len() as u64);
+        builder
+            .append_data(&mut header, format!("{top}/{path}"), contents)
+            .expect("entry");
+    }
+    let tarball = builder
+        .into_inner()
+        .and_then(|encoder| encoder.finish())
+        .expect("tarball");
+    let mut repository = FakeRepository {
+        private: true,
+        ..Default::default()
+    };
+    repository.tags = vec![("v1.0.0".to_owned(), commit.clone())];
+    repository.tarballs.insert(commit, tarball);
+    let github = FakeGitHub::start();
+    github.add_repository("acme/blob", repository);
+    github.add_token(GITHUB_TOKEN);
+
+    for binary_path in terraform_binaries() {
+        let version = terraform_version(&binary_path);
+        let state = tempfile::tempdir().expect("state");
+        let wharf = github_wharf(&github, state.path(), &[("github_token", GITHUB_TOKEN)]);
+        let project = TerraformProject::new(wharf.address, TOKEN, "acme/blob/null", "1.0.0");
+        let output = project.init(&binary_path);
+        assert!(output.status.success(), "{version}: {}", describe(&output));
+        assert!(
+            project.installed_bytes("files/blob.bin") == Some(binary.clone()),
+            "{version}: the stored file arrives whole"
+        );
+        assert!(
+            project
+                .installed_file("variables.tf")
+                .is_some_and(|text| text.contains("default = 8")),
+            "{version}: the file after it too"
+        );
+    }
+
+    // What terraform unpacked was a multi-member archive: a reader of only the first gzip
+    // member stops before the binary.
+    let state = tempfile::tempdir().expect("state");
+    let wharf = github_wharf(&github, state.path(), &[("github_token", GITHUB_TOKEN)]);
+    let bearer = format!("Bearer {TOKEN}");
+    let download = wharf.get_with(
+        "/v1/modules/acme/blob/null/1.0.0/download",
+        &[("Authorization", bearer.as_bytes())],
+    );
+    assert_eq!(download.status, 204, "{}", download.text());
+    let archive = wharf.get(download.header("x-terraform-get").expect("X-Terraform-Get"));
+    assert_eq!(archive.status, 200, "{}", archive.text());
+    let mut whole = Vec::new();
+    flate2::read::MultiGzDecoder::new(&archive.body[..])
+        .read_to_end(&mut whole)
+        .expect("a gzip stream");
+    let mut first_member = Vec::new();
+    flate2::read::GzDecoder::new(&archive.body[..])
+        .read_to_end(&mut first_member)
+        .expect("a gzip member");
+    assert!(
+        first_member.len() < binary.len() && whole.len() > binary.len(),
+        "members: first {} bytes, all {} bytes",
+        first_member.len(),
+        whole.len()
+    );
 }
 
 /// A module with `tag_count` version tags (two pages from 101 on), a tarball for each.

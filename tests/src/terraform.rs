@@ -132,7 +132,12 @@ impl TerraformProject {
 
     /// A file of the installed module, as terraform unpacked it.
     pub fn installed_file(&self, relative: &str) -> Option<String> {
-        std::fs::read_to_string(
+        String::from_utf8(self.installed_bytes(relative)?).ok()
+    }
+
+    /// The bytes of a file of the installed module.
+    pub fn installed_bytes(&self, relative: &str) -> Option<Vec<u8>> {
+        std::fs::read(
             self.directory
                 .path()
                 .join(".terraform/modules/under_test")

@@ -3,7 +3,8 @@
 //! warm request costs GitHub at most a conditional request for the branch head. When GitHub
 //! fails, the files at the last resolved commit are served, marked stale (`github-access`).
 
-use std::time::{Duration, UNIX_EPOCH};
+use std::io::Read;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use component_http::{plain_text, variable, Origin, FILES_ROOT};
 use github_access::github::{GitRef, RepoPath, Repository};
@@ -69,16 +70,13 @@ impl MetadataSource {
     pub fn read(&self, path: &str) -> Result<Option<ServedFile>, Response> {
         match self {
             MetadataSource::Files => {
-                let full = format!("{FILES_ROOT}/apt/{path}");
-                let Ok(bytes) = std::fs::read(&full) else {
+                let Some((bytes, last_modified)) = read_file(&format!("{FILES_ROOT}/apt/{path}"))
+                else {
                     return Ok(None);
                 };
-                let last_modified = std::fs::metadata(&full)
-                    .and_then(|metadata| metadata.modified())
-                    .unwrap_or(UNIX_EPOCH);
                 Ok(Some(ServedFile(Served {
                     value: MetadataFile::new(path, bytes, last_modified, |other| {
-                        std::fs::read(format!("{FILES_ROOT}/apt/{other}")).ok()
+                        read_file(&format!("{FILES_ROOT}/apt/{other}")).map(|(bytes, _)| bytes)
                     }),
                     stale: None,
                 })))
@@ -91,6 +89,18 @@ impl MetadataSource {
                 .map_err(|error| error_response(&error)),
         }
     }
+}
+
+/// A mounted file's bytes and modification time, from one open: every filesystem call is a
+/// call into the host (under Spin, a trip through its blocking thread pool).
+fn read_file(path: &str) -> Option<(Vec<u8>, SystemTime)> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let metadata = file.metadata().ok();
+    let length = metadata.as_ref().map_or(0, std::fs::Metadata::len);
+    let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+    file.read_to_end(&mut bytes).ok()?;
+    let modified = metadata.and_then(|metadata| metadata.modified().ok());
+    Some((bytes, modified.unwrap_or(UNIX_EPOCH)))
 }
 
 fn read_at_branch(

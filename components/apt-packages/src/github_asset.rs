@@ -137,7 +137,7 @@ async fn streamed(
         return;
     }
     let copied = ResponseBodyReader::new(upstream)
-        .and_then(|mut reader| std::io::copy(&mut reader, &mut body))
+        .and_then(|mut reader| body.copy_from(&mut reader))
         .and_then(|_| std::io::Write::flush(&mut body));
     match copied {
         Ok(()) => {

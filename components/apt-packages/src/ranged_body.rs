@@ -72,7 +72,7 @@ pub async fn send_ranged(
     }
     let copied = source
         .seek(SeekFrom::Start(start))
-        .and_then(|_| std::io::copy(&mut (&mut source).take(length), &mut body));
+        .and_then(|_| body.copy_from(&mut (&mut source).take(length)));
     match copied {
         Ok(sent) if sent == length => {
             if let Err(error) = body.finish() {

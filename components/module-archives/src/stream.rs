@@ -33,7 +33,7 @@ pub async fn archive(archive: ArchiveRequest, head_only: bool, out: ResponseOutp
                         let _ = body.finish();
                         return;
                     }
-                    match std::io::copy(&mut file, &mut body) {
+                    match body.copy_from(&mut file) {
                         Ok(_) => {
                             if let Err(error) = body.finish() {
                                 eprintln!("archive {path}: {error}");

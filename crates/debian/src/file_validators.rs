@@ -8,9 +8,8 @@
 //! forward with every publish (the index builder keeps it strictly increasing), so that is the
 //! time every file of the suite is served with.
 
-use sha2::{Digest, Sha256};
+use twox_hash::XxHash3_128;
 
-use crate::hex::to_hex;
 use crate::release_date::release_date_of;
 
 /// `Last-Modified` (unix seconds) and a strong `ETag` for one file of a repository.
@@ -18,7 +17,7 @@ use crate::release_date::release_date_of;
 pub struct FileValidators {
     /// For `Last-Modified`.
     pub last_modified: u64,
-    /// For `ETag`, quotes included: the SHA-256 of the content.
+    /// For `ETag`, quotes included: the XXH3-128 of the content, in hex.
     pub etag: String,
 }
 
@@ -40,7 +39,7 @@ impl FileValidators {
     ) -> Self {
         Self {
             last_modified: content_date(path, bytes, read_other).unwrap_or(origin_time),
-            etag: format!("\"{}\"", to_hex(&Sha256::digest(bytes))),
+            etag: content_tag(bytes),
         }
     }
 
@@ -52,6 +51,14 @@ impl FileValidators {
             .map(str::trim)
             .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == self.etag)
     }
+}
+
+/// A strong ETag for `bytes`. XXH3-128 rather than SHA-256: the tag is computed on every
+/// request for the whole file (a 50 KB index took ~0.2 ms of SHA-256 in wasm, a quarter of the
+/// request), and it only has to change when the content does. It guards no secret: whoever could
+/// craft two files with one tag could publish either file to the repository anyway.
+fn content_tag(bytes: &[u8]) -> String {
+    format!("\"{:032x}\"", XxHash3_128::oneshot(bytes))
 }
 
 fn content_date(
@@ -103,10 +110,10 @@ mod tests {
         assert_eq!(a.last_modified, 1_767_225_600);
         assert_eq!(b.last_modified, 1_767_225_601);
         assert_ne!(a.etag, b.etag);
-        // sha256("abc"), an independent vector.
+        // XXH3-128("abc"), from the reference implementation (xxhsum -H2).
         assert_eq!(
             FileValidators::for_file("public.key", b"abc", ORIGIN_TIME, no_other).etag,
-            "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""
+            "\"06b05ab6733a618578af5f94892f3950\""
         );
         let signed = format!(
             "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n{}-----BEGIN PGP SIGNATURE-----\n\nx\n-----END PGP SIGNATURE-----\n",

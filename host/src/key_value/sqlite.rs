@@ -52,29 +52,27 @@ impl SqliteDatabase {
     }
 
     pub fn get(&self, label: &str, key: &str) -> rusqlite::Result<Option<Vec<u8>>> {
+        // Cached statements: parsing the SQL again cost more than the lookup itself.
         self.connection()
-            .query_row(
-                "SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2",
-                (label, key),
-                |row| row.get(0),
-            )
+            .prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?
+            .query_row((label, key), |row| row.get(0))
             .optional()
     }
 
     pub fn set(&self, label: &str, key: &str, value: &[u8]) -> rusqlite::Result<()> {
-        self.connection().execute(
-            "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3)
-             ON CONFLICT (store, key) DO UPDATE SET value = excluded.value",
-            (label, key, value),
-        )?;
+        self.connection()
+            .prepare_cached(
+                "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (store, key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute((label, key, value))?;
         Ok(())
     }
 
     pub fn delete(&self, label: &str, key: &str) -> rusqlite::Result<()> {
-        self.connection().execute(
-            "DELETE FROM spin_key_value WHERE store = ?1 AND key = ?2",
-            (label, key),
-        )?;
+        self.connection()
+            .prepare_cached("DELETE FROM spin_key_value WHERE store = ?1 AND key = ?2")?
+            .execute((label, key))?;
         Ok(())
     }
 

@@ -244,7 +244,11 @@ fn without_credentials_the_catalogue_answers_401_and_shows_nothing() {
     // verifier's limit of 10 failures per login (which answers 429 instead).
     let wrong = |index: usize| {
         use base64::Engine;
-        let user = if index.is_multiple_of(2) { USER } else { "visitor" };
+        let user = if index.is_multiple_of(2) {
+            USER
+        } else {
+            "visitor"
+        };
         format!(
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(format!("{user}:not-the-password"))

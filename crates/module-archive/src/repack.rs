@@ -132,8 +132,8 @@ struct GzipMembers<W: Write> {
 }
 
 enum Member<W: Write> {
-    /// Deflated at level 1.
-    Compressed(GzEncoder<W>),
+    /// Deflated at level 1. Boxed: the encoder's state is ten times the stored member's.
+    Compressed(Box<GzEncoder<W>>),
     /// Stored blocks, written here: miniz_oxide's level 0 still ran its match finder and
     /// moved only ~240 MB/s.
     Stored(StoredMember<W>),
@@ -142,10 +142,10 @@ enum Member<W: Write> {
 impl<W: Write> GzipMembers<W> {
     fn new(output: W) -> Self {
         Self {
-            member: Some(Member::Compressed(GzEncoder::new(
+            member: Some(Member::Compressed(Box::new(GzEncoder::new(
                 output,
                 Compression::fast(),
-            ))),
+            )))),
         }
     }
 
@@ -159,7 +159,7 @@ impl<W: Write> GzipMembers<W> {
         self.member = Some(if stored {
             Member::Stored(StoredMember::new(output)?)
         } else {
-            Member::Compressed(GzEncoder::new(output, level))
+            Member::Compressed(Box::new(GzEncoder::new(output, level)))
         });
         Ok(())
     }

@@ -3,6 +3,7 @@ use std::io::Write;
 use component_http::{plain_text, send_response, start_streaming, ResponseBodyReader, FILES_ROOT};
 use github_access::github::{GitRef, Repository};
 use github_access::{error_response, Archive, ArchiveCopy, GitHubAccess};
+use module_archive::ModuleFilesOrigin;
 use spin_sdk::http::ResponseOutparam;
 
 use crate::archive_request::ArchiveRequest;
@@ -12,12 +13,7 @@ const CONTENT_TYPE: &str = "application/gzip";
 pub async fn archive(archive: ArchiveRequest, head_only: bool, out: ResponseOutparam) {
     match archive {
         ArchiveRequest::Files { address, version } => {
-            let path = format!(
-                "{FILES_ROOT}/terraform/{}/{}/{}/{version}.tar.gz",
-                address.namespace(),
-                address.name(),
-                address.provider()
-            );
+            let path = ModuleFilesOrigin::in_registry(FILES_ROOT).archive_path(&address, &version);
             let Ok(mut file) = std::fs::File::open(&path) else {
                 return send_response(out, plain_text(404, "no such archive")).await;
             };
@@ -36,13 +32,13 @@ pub async fn archive(archive: ArchiveRequest, head_only: bool, out: ResponseOutp
                     match body.copy_from(&mut file) {
                         Ok(_) => {
                             if let Err(error) = body.finish() {
-                                eprintln!("archive {path}: {error}");
+                                eprintln!("archive {}: {error}", path.display());
                             }
                         }
-                        Err(error) => eprintln!("archive {path} aborted: {error}"),
+                        Err(error) => eprintln!("archive {} aborted: {error}", path.display()),
                     }
                 }
-                Err(error) => eprintln!("archive {path}: {error}"),
+                Err(error) => eprintln!("archive {}: {error}", path.display()),
             }
         }
         ArchiveRequest::GitHub { repository, commit } => {

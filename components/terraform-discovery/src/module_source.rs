@@ -4,6 +4,7 @@
 use component_http::{plain_text, variable, Origin, FILES_ROOT};
 use github_access::github::Repository;
 use github_access::{error_response, AccessError, GitHubAccess, Served};
+use module_archive::ModuleFilesOrigin;
 use spin_sdk::http::Response;
 use terraform_registry::{ModuleAddress, ModuleVersions, RepositoryNaming};
 
@@ -64,21 +65,11 @@ impl ModuleSource {
     pub fn versions(&self, address: &ModuleAddress) -> Result<Served<ModuleVersions>, Response> {
         match self {
             ModuleSource::Files => {
-                let directory = files_directory(address);
-                let entries = std::fs::read_dir(&directory).map_err(|_| unknown_module(address))?;
-                let names: Vec<String> = entries
-                    .filter_map(|entry| entry.ok())
-                    .filter_map(|entry| {
-                        entry
-                            .file_name()
-                            .to_str()
-                            .and_then(|name| name.strip_suffix(".tar.gz"))
-                            .map(str::to_owned)
-                    })
-                    .collect();
-                // The files origin has no commits; the archive name is the whole identity.
+                let versions = ModuleFilesOrigin::in_registry(FILES_ROOT)
+                    .versions(address)
+                    .ok_or_else(|| unknown_module(address))?;
                 Ok(Served {
-                    value: ModuleVersions::from_tags(names.iter().map(|name| (name.as_str(), ""))),
+                    value: versions,
                     stale: None,
                 })
             }
@@ -105,14 +96,5 @@ fn is_not_found(error: &AccessError) -> bool {
     matches!(
         error,
         AccessError::GitHub(github_access::github::GitHubError::NotFound)
-    )
-}
-
-pub fn files_directory(address: &ModuleAddress) -> String {
-    format!(
-        "{FILES_ROOT}/terraform/{}/{}/{}",
-        address.namespace(),
-        address.name(),
-        address.provider()
     )
 }

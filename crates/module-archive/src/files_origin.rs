@@ -22,6 +22,12 @@ impl ModuleFilesOrigin {
         Self { root: root.into() }
     }
 
+    /// The layout inside a registry directory (the components mount it at `/registry`):
+    /// modules are its `terraform/` directory.
+    pub fn in_registry(registry: impl AsRef<Path>) -> Self {
+        Self::new(registry.as_ref().join("terraform"))
+    }
+
     /// `root/NAMESPACE/NAME/PROVIDER`.
     pub fn module_directory(&self, address: &ModuleAddress) -> PathBuf {
         self.root
@@ -83,6 +89,15 @@ mod tests {
     fn touch(path: &Path) {
         std::fs::create_dir_all(path.parent().expect("parent")).expect("directory");
         std::fs::write(path, b"").expect("file");
+    }
+
+    #[test]
+    fn in_a_registry_modules_are_its_terraform_directory() {
+        let vpc = ModuleAddress::new("acme", "vpc", "aws").expect("address");
+        assert_eq!(
+            ModuleFilesOrigin::in_registry("/registry").archive_path(&vpc, "1.0.0~rc1"),
+            Path::new("/registry/terraform/acme/vpc/aws/1.0.0~rc1.tar.gz")
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use terraform_registry::ModuleAddress;
 use super::{choose, unknown_module, unreadable_docs, Noted};
 
 fn origin() -> ModuleFilesOrigin {
-    ModuleFilesOrigin::new(format!("{FILES_ROOT}/terraform"))
+    ModuleFilesOrigin::in_registry(FILES_ROOT)
 }
 
 /// Every module with its newest version; the README's first paragraph describes it.

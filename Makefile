@@ -39,12 +39,22 @@ PYTHON_TOOLS := $(PYTHON_TOOLS_DIR)/.installed-$(shell echo '$(PYTHON_REQUIREMEN
 
 build: components host
 
+# Copies the named components' .wasm to where spin.toml reads them (a no-op without
+# CARGO_TARGET_DIR, when cargo writes there itself).
+copy_to_wasm_dir = @mkdir -p $(WASM_DIR); \
+	if [ "$(abspath $(WASM_OUT))" != "$(abspath $(WASM_DIR))" ]; then \
+		cp $(foreach c,$(1),$(WASM_OUT)/$(subst -,_,$(c)).wasm) $(WASM_DIR)/; \
+	fi
+
 components:
 	$(CARGO) build --target wasm32-wasip2 --release $(addprefix -p ,$(COMPONENTS) $(TEST_COMPONENTS))
-	@mkdir -p $(WASM_DIR)
-	@if [ "$(abspath $(WASM_OUT))" != "$(abspath $(WASM_DIR))" ]; then \
-		cp $(foreach c,$(COMPONENTS) $(TEST_COMPONENTS),$(WASM_OUT)/$(subst -,_,$(c)).wasm) $(WASM_DIR)/; \
-	fi
+	$(call copy_to_wasm_dir,$(COMPONENTS) $(TEST_COMPONENTS))
+
+# One component: spin.toml's `[component.X.build]` command, so `spin build` puts each component
+# where spin.toml reads it even when CARGO_TARGET_DIR sends cargo's output elsewhere.
+component-%:
+	$(CARGO) build --target wasm32-wasip2 --release -p $*
+	$(call copy_to_wasm_dir,$*)
 
 # The host is built by the very command `make test` runs (`cargo test`, without running it):
 # `cargo build -p wharf-host` resolves other features for the crates wasmtime shares with the

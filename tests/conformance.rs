@@ -245,6 +245,40 @@ fn every_component_is_reached_and_every_dependency_is_composed() {
     }
 }
 
+/// `spin build` runs each component's build command; what it builds must land where the
+/// component's `source` points, wherever `CARGO_TARGET_DIR` sends cargo's output. Each command
+/// runs as `spin build` would, from the application's directory, with the copy's destination
+/// moved to a temporary directory so the tree the other tests read stays untouched.
+#[test]
+fn spin_build_puts_each_component_where_the_manifest_reads_it() {
+    let manifest = manifest();
+    let destination = tempfile::tempdir().expect("destination");
+    for (id, component) in table(&manifest, "component") {
+        let source = component["source"].as_str().expect("source");
+        let command = component["build"]["command"]
+            .as_str()
+            .unwrap_or_else(|| panic!("component {id} has no build command"));
+        let output = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{command} WASM_DIR={}", destination.path().display()))
+            .current_dir(repository_root())
+            .output()
+            .expect("run the build command");
+        assert!(
+            output.status.success(),
+            "{id}: `{command}` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let file_name = std::path::Path::new(source)
+            .file_name()
+            .expect("source names a file");
+        assert!(
+            destination.path().join(file_name).is_file(),
+            "{id}: `{command}` did not write {source} (looked for {file_name:?} in WASM_DIR)"
+        );
+    }
+}
+
 #[test]
 fn every_variable_is_exercised_by_a_named_test() {
     let manifest = manifest();

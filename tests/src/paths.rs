@@ -1,13 +1,21 @@
 //! Where the repository, the build output and the binaries are.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// The repository root (this crate lives in `tests/`).
+/// The repository root (this crate lives in `tests/`). Cargo sets `CARGO_MANIFEST_DIR` when it
+/// runs a test or binary of the workspace (in `tests/` or `bench/`, both one level down), and
+/// that comes first: the directory compiled into this library may be another clone's, because
+/// cargo does not rebuild a library for a clone whose files are older than a shared
+/// `CARGO_TARGET_DIR`'s build.
 pub fn repository_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_owned()
+    let running = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let compiled = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    running
+        .into_iter()
+        .chain([compiled])
+        .filter_map(|package| package.parent().map(Path::to_owned))
+        .find(|root| root.join("spin.toml").is_file())
+        .expect("the repository root holds spin.toml")
 }
 
 /// A binary of this workspace, next to the test executable's `deps/` directory.

@@ -260,7 +260,10 @@ fn spin_build_puts_each_component_where_the_manifest_reads_it() {
             .unwrap_or_else(|| panic!("component {id} has no build command"));
         let output = std::process::Command::new("sh")
             .arg("-c")
-            .arg(format!("{command} WASM_DIR={}", destination.path().display()))
+            .arg(format!(
+                "{command} WASM_DIR={}",
+                destination.path().display()
+            ))
             .current_dir(repository_root())
             .output()
             .expect("run the build command");

@@ -4,8 +4,7 @@
 //! and 1.0.3) installs through that wharf's `/mirror/v1/` over HTTPS with a test CA.
 
 use end_to_end::providers::{
-    copy_tree, goreleaser_release, terraform_says, wharf_cli, write_files, Application, Author,
-    ProviderProject, HOST_PLATFORM,
+    copy_tree, terraform_says, Application, Author, ProviderProject, HOST_PLATFORM,
 };
 use end_to_end::terraform::{describe, terraform_binaries, terraform_version};
 use end_to_end::test_ca::TestCertificates;
@@ -26,29 +25,8 @@ struct Origin {
 fn origin() -> Origin {
     let application = Application::new();
     let author = Author::new("author@example.org", "rsa3072");
-    let work = tempfile::tempdir().expect("work");
-    let public_key = work.path().join("author.asc");
-    std::fs::write(&public_key, author.public_key()).expect("write key");
     for version in ["1.0.0", "1.1.0"] {
-        let dist = work.path().join(version);
-        write_files(
-            &dist,
-            &goreleaser_release("hello", version, &PLATFORMS, &["5.0"], &author),
-        );
-        let registry = application.registry();
-        let output = wharf_cli(&[
-            "provider",
-            "pack",
-            "--namespace",
-            "acme",
-            "--dist",
-            dist.to_str().expect("utf-8"),
-            "--public-key",
-            public_key.to_str().expect("utf-8"),
-            "--registry",
-            registry.to_str().expect("utf-8"),
-        ]);
-        assert!(output.status.success(), "{}", describe(&output));
+        application.pack_release(version, &PLATFORMS, &author);
     }
     let state = tempfile::tempdir().expect("state");
     let wharf = WharfHost::start(

@@ -8,8 +8,7 @@ use end_to_end::fake_github::{
     FakeAsset, FakeGitHub, FakeRelease, FakeRepository, GitHubFailure, REVALIDATE_AFTER,
 };
 use end_to_end::providers::{
-    goreleaser_release, terraform_says, wharf_cli, write_files, Application, Author,
-    ProviderProject, HOST_PLATFORM,
+    goreleaser_release, terraform_says, Application, Author, ProviderProject, HOST_PLATFORM,
 };
 use end_to_end::terraform::{describe, terraform_binaries, terraform_version};
 use end_to_end::WharfHost;
@@ -18,38 +17,6 @@ const TOKEN: &str = "provider-token-0123456789";
 const SIGNING_KEY: &str = "provider-url-signing-key-0123456789";
 const GITHUB_TOKEN: &str = "ghp_providerfakefakefakefakefakefake01";
 const SOURCE: &str = "registry.test/acme/hello";
-
-/// Publishes a GoReleaser `dist/` into `application`'s registry with `wharf provider pack`.
-fn pack_dist(
-    application: &Application,
-    version: &str,
-    platforms: &[&str],
-    author: &Author,
-) -> String {
-    let work = tempfile::tempdir().expect("work");
-    let dist = work.path().join("dist");
-    write_files(
-        &dist,
-        &goreleaser_release("hello", version, platforms, &["5.0"], author),
-    );
-    let public_key = work.path().join("author.asc");
-    std::fs::write(&public_key, author.public_key()).expect("write key");
-    let registry = application.registry();
-    let output = wharf_cli(&[
-        "provider",
-        "pack",
-        "--namespace",
-        "acme",
-        "--dist",
-        dist.to_str().expect("utf-8"),
-        "--public-key",
-        public_key.to_str().expect("utf-8"),
-        "--registry",
-        registry.to_str().expect("utf-8"),
-    ]);
-    assert!(output.status.success(), "{}", describe(&output));
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 fn files_wharf(application: &Application, state: &std::path::Path) -> WharfHost {
     WharfHost::start(
@@ -63,12 +30,7 @@ fn files_wharf(application: &Application, state: &std::path::Path) -> WharfHost 
 fn terraform_installs_a_private_provider_from_the_files_origin_and_its_lock_file_holds() {
     let application = Application::new();
     let author = Author::new("author@example.org", "rsa3072");
-    let summary = pack_dist(
-        &application,
-        "1.0.0",
-        &[HOST_PLATFORM, "darwin_arm64"],
-        &author,
-    );
+    let summary = application.pack_release("1.0.0", &[HOST_PLATFORM, "darwin_arm64"], &author);
     assert!(
         summary.contains("published acme/hello 1.0.0 for darwin_arm64, linux_amd64"),
         "{summary}"
@@ -346,7 +308,7 @@ fn a_release_signed_by_another_key_is_not_offered_and_terraform_shows_why() {
 fn a_missing_platform_and_a_wrong_token_fail_with_terraforms_own_errors() {
     let application = Application::new();
     let author = Author::new("author@example.org", "rsa3072");
-    pack_dist(&application, "1.0.0", &["darwin_arm64"], &author);
+    application.pack_release("1.0.0", &["darwin_arm64"], &author);
     let state = tempfile::tempdir().expect("state");
     let wharf = files_wharf(&application, state.path());
     for binary in terraform_binaries() {
@@ -380,7 +342,7 @@ fn a_missing_platform_and_a_wrong_token_fail_with_terraforms_own_errors() {
 fn an_ed25519_signed_provider_installs_on_new_terraform_and_old_terraform_is_told_why() {
     let application = Application::new();
     let author = Author::new("author@example.org", "ed25519");
-    pack_dist(&application, "1.0.0", &[HOST_PLATFORM], &author);
+    application.pack_release("1.0.0", &[HOST_PLATFORM], &author);
     let state = tempfile::tempdir().expect("state");
     let wharf = files_wharf(&application, state.path());
     for binary in terraform_binaries() {
@@ -418,7 +380,7 @@ fn an_ed25519_signed_provider_installs_on_new_terraform_and_old_terraform_is_tol
 fn a_lock_file_recording_another_package_is_enforced() {
     let application = Application::new();
     let author = Author::new("author@example.org", "rsa3072");
-    pack_dist(&application, "1.0.0", &[HOST_PLATFORM], &author);
+    application.pack_release("1.0.0", &[HOST_PLATFORM], &author);
     let state = tempfile::tempdir().expect("state");
     let wharf = files_wharf(&application, state.path());
     let binary = &terraform_binaries()[0];
@@ -457,7 +419,7 @@ fn a_lock_file_recording_another_package_is_enforced() {
 fn download_urls_are_signed_short_lived_and_refuse_tampering() {
     let application = Application::new();
     let author = Author::new("author@example.org", "rsa3072");
-    pack_dist(&application, "1.0.0", &[HOST_PLATFORM], &author);
+    application.pack_release("1.0.0", &[HOST_PLATFORM], &author);
     let state = tempfile::tempdir().expect("state");
     let wharf = files_wharf(&application, state.path());
     let bearer = format!("Bearer {TOKEN}");
@@ -535,7 +497,7 @@ fn download_urls_are_signed_short_lived_and_refuse_tampering() {
 fn malformed_and_unknown_requests_get_precise_answers() {
     let application = Application::new();
     let author = Author::new("author@example.org", "rsa3072");
-    pack_dist(&application, "1.0.0", &[HOST_PLATFORM], &author);
+    application.pack_release("1.0.0", &[HOST_PLATFORM], &author);
     let state = tempfile::tempdir().expect("state");
     let wharf = files_wharf(&application, state.path());
     let bearer = format!("Bearer {TOKEN}");

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use crate::paths::repository_root;
+use crate::terraform::describe;
 
 /// The application (spin.toml and the built components) with a registry directory of the
 /// test's own, so tests can publish into it without touching the repository's sample.
@@ -34,6 +35,35 @@ impl Application {
     /// The directory wharf mounts at `/registry`.
     pub fn registry(&self) -> PathBuf {
         self.directory.path().join("registry")
+    }
+
+    /// Publishes `acme/hello` `version` for `platforms` into the registry as a user does: a
+    /// GoReleaser `dist/` signed by `author`, packed by `wharf provider pack`. Returns what the
+    /// command printed.
+    pub fn pack_release(&self, version: &str, platforms: &[&str], author: &Author) -> String {
+        let work = tempfile::tempdir().expect("work");
+        let dist = work.path().join("dist");
+        write_files(
+            &dist,
+            &goreleaser_release("hello", version, platforms, &["5.0"], author),
+        );
+        let public_key = work.path().join("author.asc");
+        std::fs::write(&public_key, author.public_key()).expect("write key");
+        let registry = self.registry();
+        let output = wharf_cli(&[
+            "provider",
+            "pack",
+            "--namespace",
+            "acme",
+            "--dist",
+            dist.to_str().expect("utf-8"),
+            "--public-key",
+            public_key.to_str().expect("utf-8"),
+            "--registry",
+            registry.to_str().expect("utf-8"),
+        ]);
+        assert!(output.status.success(), "{}", describe(&output));
+        String::from_utf8_lossy(&output.stdout).into_owned()
     }
 }
 
@@ -345,22 +375,15 @@ impl ProviderProject {
 
     /// `terraform ARGS` as a user runs it in this directory.
     pub fn terraform(&self, binary: &Path, args: &[&str]) -> Output {
-        let root = self.directory.path();
-        let mut command = Command::new(binary);
-        command
-            .args(args)
-            .args(["-no-color"])
-            .current_dir(root)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", root.join("home"))
-            .env("TF_CLI_CONFIG_FILE", root.join("cli.tfrc"))
-            .env("TF_IN_AUTOMATION", "1")
-            .env("CHECKPOINT_DISABLE", "1");
-        if let Some(authority) = &self.trusted_authority {
-            command.env("SSL_CERT_FILE", authority);
-        }
-        command.output().expect("run terraform")
+        crate::terraform::terraform_command(
+            binary,
+            self.directory.path(),
+            self.trusted_authority.as_deref(),
+        )
+        .args(args)
+        .args(["-no-color"])
+        .output()
+        .expect("run terraform")
     }
 
     pub fn init(&self, binary: &Path) -> Output {

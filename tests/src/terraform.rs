@@ -113,21 +113,14 @@ impl TerraformProject {
     }
 
     pub fn init(&self, binary: &Path) -> Output {
-        let root = self.directory.path();
-        let mut command = Command::new(binary);
-        command
-            .args(["init", "-input=false", "-no-color"])
-            .current_dir(root)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", root.join("home"))
-            .env("TF_CLI_CONFIG_FILE", root.join("cli.tfrc"))
-            .env("TF_IN_AUTOMATION", "1")
-            .env("CHECKPOINT_DISABLE", "1");
-        if let Some(authority) = &self.trusted_authority {
-            command.env("SSL_CERT_FILE", authority);
-        }
-        command.output().expect("run terraform init")
+        terraform_command(
+            binary,
+            self.directory.path(),
+            self.trusted_authority.as_deref(),
+        )
+        .args(["init", "-input=false", "-no-color"])
+        .output()
+        .expect("run terraform init")
     }
 
     /// A file of the installed module, as terraform unpacked it.
@@ -170,4 +163,23 @@ pub fn describe(output: &Output) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
+}
+
+/// terraform as a user runs it in a project directory `root` that holds `cli.tfrc` and a private
+/// `home/`: nothing from the test's own environment but `PATH`, and `authority` as the only
+/// trusted CA when given (Terraform reads `SSL_CERT_FILE`).
+pub fn terraform_command(binary: &Path, root: &Path, authority: Option<&Path>) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .current_dir(root)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", root.join("home"))
+        .env("TF_CLI_CONFIG_FILE", root.join("cli.tfrc"))
+        .env("TF_IN_AUTOMATION", "1")
+        .env("CHECKPOINT_DISABLE", "1");
+    if let Some(authority) = authority {
+        command.env("SSL_CERT_FILE", authority);
+    }
+    command
 }

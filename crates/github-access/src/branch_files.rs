@@ -69,19 +69,34 @@ impl RepositoryAccess<'_> {
         sha: &str,
         path: &RepoPath,
     ) -> Result<Option<Vec<u8>>, AccessError> {
-        let commit = GitRef::new(sha)?;
-        let key = self.cache_key("github-file", &format!("{sha}/{path}"));
         let what = format!("{path} at commit {}", short_sha(sha));
+        self.kept_at_commit("github-file", sha, path, &what, |commit| {
+            let response = self
+                .access
+                .fetch(|requests| requests.raw_file(self.repository, path, commit, None))?;
+            Ok(response.into_body())
+        })
+    }
+
+    /// What `fetch` reads of `path` in commit `sha` (`kind` says what it is), kept for good: a
+    /// commit never changes. `None` if the commit has no such path.
+    fn kept_at_commit(
+        &self,
+        kind: &str,
+        sha: &str,
+        path: &RepoPath,
+        what: &str,
+        fetch: impl FnOnce(&GitRef) -> Result<Vec<u8>, AccessError>,
+    ) -> Result<Option<Vec<u8>>, AccessError> {
+        let commit = GitRef::new(sha)?;
+        let key = self.cache_key(kind, &format!("{sha}/{path}"));
         let read = self
             .access
             .cache
-            .through(&key, CachePolicy::immutable(), &what, |_, _| {
-                let response = self
-                    .access
-                    .fetch(|requests| requests.raw_file(self.repository, path, &commit, None))?;
+            .through(&key, CachePolicy::immutable(), what, |_, _| {
                 Ok(Fetched::Changed {
                     etag: None,
-                    body: response.into_body(),
+                    body: fetch(&commit)?,
                 })
             });
         match read {
@@ -100,28 +115,16 @@ impl RepositoryAccess<'_> {
         sha: &str,
         path: &RepoPath,
     ) -> Result<Option<Vec<DirectoryEntry>>, AccessError> {
-        let commit = GitRef::new(sha)?;
-        let key = self.cache_key("github-directory", &format!("{sha}/{path}"));
         let what = format!("directory {path} at commit {}", short_sha(sha));
-        let read = self
-            .access
-            .cache
-            .through(&key, CachePolicy::immutable(), &what, |_, _| {
-                let response = self
-                    .access
-                    .fetch(|requests| requests.directory(self.repository, path, &commit))?;
-                // Parsed before it is kept, so what is kept always reads back.
-                parse_directory(response.body())?;
-                Ok(Fetched::Changed {
-                    etag: None,
-                    body: response.into_body(),
-                })
-            });
-        match read {
-            Ok(served) => Ok(Some(parse_directory(&served.value)?)),
-            Err(error) if error.is_not_found() => Ok(None),
-            Err(error) => Err(error),
-        }
+        let listing = self.kept_at_commit("github-directory", sha, path, &what, |commit| {
+            let response = self
+                .access
+                .fetch(|requests| requests.directory(self.repository, path, commit))?;
+            // Parsed before it is kept, so what is kept always reads back.
+            parse_directory(response.body())?;
+            Ok(response.into_body())
+        })?;
+        Ok(listing.map(|body| parse_directory(&body)).transpose()?)
     }
 
     /// Something derived from commit `sha`'s content (a module's documentation read from its

@@ -3,10 +3,13 @@
 //! warm request costs GitHub at most a conditional request for the branch head. When GitHub
 //! fails, the files at the last resolved commit are served, marked stale (`github-access`).
 
-use std::io::Read;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
-use component_http::{plain_text, variable, Origin, FILES_ROOT};
+use component_http::{
+    plain_text, read_mounted_file, read_mounted_file_head, variable, MountedFile, MountedFileError,
+    Origin,
+};
+use debian::RELEASE_DATE_WITHIN;
 use github_access::github::{GitRef, RepoPath, Repository};
 use github_access::{error_response, mark_stale, AccessError, GitHubAccess, Served};
 use spin_sdk::http::{Request, Response};
@@ -70,16 +73,15 @@ impl MetadataSource {
     pub fn read(&self, path: &str) -> Result<Option<ServedFile>, Response> {
         match self {
             MetadataSource::Files => {
-                let Some((bytes, last_modified)) = read_file(&format!("{FILES_ROOT}/apt/{path}"))
-                else {
+                let mounted = |path: &str| format!("apt/{path}");
+                let file = read_mounted_file(&mounted(path)).map_err(|error| unreadable(&error))?;
+                let Some(MountedFile { bytes, modified }) = file else {
                     return Ok(None);
                 };
-                Ok(Some(ServedFile(Served {
-                    value: MetadataFile::new(path, bytes, last_modified, |other| {
-                        read_file(&format!("{FILES_ROOT}/apt/{other}")).map(|(bytes, _)| bytes)
-                    }),
-                    stale: None,
-                })))
+                let value = MetadataFile::new(path, bytes, modified, |other| {
+                    read_mounted_file_head(&mounted(other), RELEASE_DATE_WITHIN)
+                });
+                Ok(Some(ServedFile(Served { value, stale: None })))
             }
             MetadataSource::GitHub {
                 access,
@@ -91,16 +93,9 @@ impl MetadataSource {
     }
 }
 
-/// A mounted file's bytes and modification time, from one open: every filesystem call is a
-/// call into the host (under Spin, a trip through its blocking thread pool).
-fn read_file(path: &str) -> Option<(Vec<u8>, SystemTime)> {
-    let mut file = std::fs::File::open(path).ok()?;
-    let metadata = file.metadata().ok();
-    let length = metadata.as_ref().map_or(0, std::fs::Metadata::len);
-    let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
-    file.read_to_end(&mut bytes).ok()?;
-    let modified = metadata.and_then(|metadata| metadata.modified().ok());
-    Some((bytes, modified.unwrap_or(UNIX_EPOCH)))
+fn unreadable(error: &MountedFileError) -> Response {
+    eprintln!("{error}");
+    plain_text(500, "cannot read the repository; the server log says why")
 }
 
 fn read_at_branch(

@@ -6,6 +6,7 @@
 
 mod auth_gate;
 mod body_io;
+mod mounted_file;
 mod received_request;
 mod request_body;
 mod request_path;
@@ -15,6 +16,7 @@ mod settings;
 
 pub use auth_gate::{exchange_token, require_identity, Identity, IssuedToken, Method};
 pub use body_io::{ResponseBodyReader, ResponseBodyWriter};
+pub use mounted_file::{read_mounted_file, read_mounted_file_head, MountedFile, MountedFileError};
 pub use received_request::{respond_without_body, ReceivedRequest, GET_OR_HEAD};
 pub use request_body::{DeclaredBody, MalformedLength};
 pub use request_path::{PathError, RequestPath, MAX_PATH_BYTES};

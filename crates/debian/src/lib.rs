@@ -48,7 +48,7 @@ pub use deb_error::DebError;
 pub use deb_package::DebPackage;
 pub use debian_version::{DebianVersion, VersionError};
 pub use file_digests::FileDigests;
-pub use file_validators::FileValidators;
+pub use file_validators::{FileValidators, RELEASE_DATE_WITHIN};
 pub use index_error::IndexError;
 pub use index_file_set::{ComponentPackages, IndexFile, IndexFileSet};
 pub use packages_index::{IndexEntry, PackagesIndex};

@@ -1,0 +1,150 @@
+//! Small files under the mounted registry ([`FILES_ROOT`]), read whole with as few calls into
+//! the host as wasi:filesystem allows: open, one `stat`, and one `read` per 64 KiB (the most a
+//! host hands over at once). `std::fs::File::open` plus `read_to_end` make about ten calls for
+//! the same file (type checks, a second `stat` to size the buffer, a read to find the end), and
+//! under Spin every one is a trip through its blocking thread pool: for an APT index that was
+//! most of the request.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use wasi::filesystem::preopens::get_directories;
+use wasi::filesystem::types::{
+    Descriptor, DescriptorFlags, DescriptorType, ErrorCode, OpenFlags, PathFlags,
+};
+
+use crate::FILES_ROOT;
+
+/// A file's bytes and when it last changed, as the mount reports it.
+pub struct MountedFile {
+    pub bytes: Vec<u8>,
+    pub modified: SystemTime,
+}
+
+/// Why a mounted file could not be read (it exists, or something in the way failed).
+#[derive(Debug)]
+pub struct MountedFileError {
+    pub path: String,
+    pub code: ErrorCode,
+}
+
+impl std::fmt::Display for MountedFileError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "cannot read {}: {}", self.path, self.code.name())
+    }
+}
+
+impl std::error::Error for MountedFileError {}
+
+/// Reads `relative` (below [`FILES_ROOT`]; `/`-separated, no `.` or `..`, which the host refuses
+/// anyway: a descriptor never reaches outside its mount) whole, with its modification time.
+/// `Ok(None)` when there is no such file: it does not exist, or it is a directory.
+pub fn read_mounted_file(relative: &str) -> Result<Option<MountedFile>, MountedFileError> {
+    let failed = |code| MountedFileError {
+        path: format!("{FILES_ROOT}/{relative}"),
+        code,
+    };
+    let Some(file) = open_below_root(relative).map_err(failed)? else {
+        return Ok(None);
+    };
+    let stat = file.stat().map_err(failed)?;
+    if stat.type_ == DescriptorType::Directory {
+        return Ok(None);
+    }
+    let size = usize::try_from(stat.size).map_err(|_| failed(ErrorCode::FileTooLarge))?;
+    let bytes = read_from_start(&file, size).map_err(failed)?;
+    let modified = stat.data_modification_timestamp.map_or(UNIX_EPOCH, |time| {
+        UNIX_EPOCH + Duration::new(time.seconds, time.nanoseconds.min(999_999_999))
+    });
+    Ok(Some(MountedFile { bytes, modified }))
+}
+
+/// At most the first `limit` bytes of `relative`, cut after the last whole line when the file
+/// is longer: for a header at the top of a large file. Without a `stat` (a short first read is
+/// the whole file), and `None` for anything that cannot be read, a directory included.
+pub fn read_mounted_file_head(relative: &str, limit: usize) -> Option<Vec<u8>> {
+    let file = open_below_root(relative).ok()??;
+    let (bytes, _) = file.read(limit as u64, 0).ok()?;
+    Some(whole_lines_within(bytes, limit))
+}
+
+/// `bytes` read from the start of a file: all of them when fewer than `limit` came (the whole
+/// file), else the first `limit` up to and including their last newline.
+fn whole_lines_within(mut bytes: Vec<u8>, limit: usize) -> Vec<u8> {
+    if bytes.len() < limit {
+        return bytes;
+    }
+    bytes.truncate(limit);
+    let end = bytes
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |newline| newline + 1);
+    bytes.truncate(end);
+    bytes
+}
+
+fn open_below_root(relative: &str) -> Result<Option<Descriptor>, ErrorCode> {
+    let Some(root) = mount_root() else {
+        return Err(ErrorCode::NoEntry);
+    };
+    match root.open_at(
+        PathFlags::SYMLINK_FOLLOW,
+        relative,
+        OpenFlags::empty(),
+        DescriptorFlags::READ,
+    ) {
+        Ok(file) => Ok(Some(file)),
+        Err(ErrorCode::NoEntry | ErrorCode::NotDirectory | ErrorCode::NameTooLong) => Ok(None),
+        Err(code) => Err(code),
+    }
+}
+
+/// The preopen spin.toml mounts the registry at. Each call hands out a fresh descriptor; it is
+/// a table entry in the host, not a system call.
+fn mount_root() -> Option<Descriptor> {
+    get_directories()
+        .into_iter()
+        .find_map(|(descriptor, path)| (path == FILES_ROOT).then_some(descriptor))
+}
+
+/// The first `wanted` bytes (fewer if the file shrank since its `stat`). The first read's buffer
+/// is kept as it is when it holds everything, so a small file is never copied in the guest.
+fn read_from_start(file: &Descriptor, wanted: usize) -> Result<Vec<u8>, ErrorCode> {
+    let (mut bytes, mut at_end) = file.read(wanted as u64, 0)?;
+    if bytes.len() < wanted && !at_end {
+        bytes.reserve_exact(wanted - bytes.len());
+    }
+    while bytes.len() < wanted && !at_end {
+        let (more, end) = file.read((wanted - bytes.len()) as u64, bytes.len() as u64)?;
+        at_end = end || more.is_empty();
+        bytes.extend_from_slice(&more);
+    }
+    bytes.truncate(wanted);
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_lines_within;
+
+    #[test]
+    fn a_file_shorter_than_the_limit_is_kept_whole() {
+        let file = b"Origin: wharf\nDate: x".to_vec();
+        assert_eq!(whole_lines_within(file.clone(), 64), file);
+    }
+
+    #[test]
+    fn a_longer_file_is_cut_after_its_last_whole_line() {
+        let file = b"Origin: wharf\nDate: Tue, 01 Dec 2026 00:00:00 UTC\nMD5Sum:\n".to_vec();
+        assert_eq!(whole_lines_within(file.clone(), 20), b"Origin: wharf\n");
+        // Exactly at the limit: the last line may go on past it, so it is dropped too.
+        assert_eq!(
+            whole_lines_within(file[..file.len() - 1].to_vec(), file.len() - 1),
+            b"Origin: wharf\nDate: Tue, 01 Dec 2026 00:00:00 UTC\n"
+        );
+    }
+
+    #[test]
+    fn a_head_without_a_line_end_is_empty() {
+        assert!(whole_lines_within(vec![b'x'; 32], 16).is_empty());
+    }
+}

@@ -129,6 +129,21 @@ fn metadata_revalidates_and_packages_resume() {
         wharf.get_with("/dists/stable/nothing-here", &auth).status,
         404
     );
+    let directory = wharf.get_with("/dists/stable/main", &auth);
+    assert_eq!(directory.status, 404, "a directory is not a file");
+    assert_eq!(directory.text(), "dists/stable/main does not exist\n");
+    // Dated by the suite's Release, whose Date is read from its first lines only (the sample
+    // Release is longer than what is read of it).
+    let sample_release =
+        std::fs::metadata(repository_root().join("registry/apt/dists/stable/Release"))
+            .expect("the sample Release");
+    assert!(sample_release.len() > debian::RELEASE_DATE_WITHIN as u64);
+    assert_eq!(
+        wharf
+            .get_with("/dists/stable/main/binary-amd64/Packages", &auth)
+            .header("last-modified"),
+        Some(last_modified.as_str())
+    );
     assert_eq!(
         wharf
             .get_with("/dists/stable/main/binary-amd64/Packages.gz", &auth)

@@ -24,12 +24,29 @@ pub struct MountedFile {
 #[derive(Debug)]
 pub struct MountedFileError {
     pub path: String,
-    pub code: ErrorCode,
+    pub cause: MountedFileCause,
+}
+
+#[derive(Debug)]
+pub enum MountedFileCause {
+    /// The component has no directory mounted at [`FILES_ROOT`] (spin.toml `files`).
+    NotMounted,
+    /// The host refused an open, `stat` or read.
+    Host(ErrorCode),
 }
 
 impl std::fmt::Display for MountedFileError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(formatter, "cannot read {}: {}", self.path, self.code.name())
+        match &self.cause {
+            MountedFileCause::NotMounted => write!(
+                formatter,
+                "cannot read {}: nothing is mounted at {FILES_ROOT} (spin.toml `files`)",
+                self.path
+            ),
+            MountedFileCause::Host(code) => {
+                write!(formatter, "cannot read {}: {}", self.path, code.name())
+            }
+        }
     }
 }
 
@@ -39,11 +56,15 @@ impl std::error::Error for MountedFileError {}
 /// anyway: a descriptor never reaches outside its mount) whole, with its modification time.
 /// `Ok(None)` when there is no such file: it does not exist, or it is a directory.
 pub fn read_mounted_file(relative: &str) -> Result<Option<MountedFile>, MountedFileError> {
-    let failed = |code| MountedFileError {
+    let failed = |cause| MountedFileError {
         path: format!("{FILES_ROOT}/{relative}"),
-        code,
+        cause,
     };
-    let Some(file) = open_below_root(relative).map_err(failed)? else {
+    let Some(root) = mount_root() else {
+        return Err(failed(MountedFileCause::NotMounted));
+    };
+    let failed = |code| failed(MountedFileCause::Host(code));
+    let Some(file) = open_below(&root, relative).map_err(failed)? else {
         return Ok(None);
     };
     let stat = file.stat().map_err(failed)?;
@@ -62,7 +83,7 @@ pub fn read_mounted_file(relative: &str) -> Result<Option<MountedFile>, MountedF
 /// is longer: for a header at the top of a large file. Without a `stat` (a short first read is
 /// the whole file), and `None` for anything that cannot be read, a directory included.
 pub fn read_mounted_file_head(relative: &str, limit: usize) -> Option<Vec<u8>> {
-    let file = open_below_root(relative).ok()??;
+    let file = open_below(&mount_root()?, relative).ok()??;
     let (bytes, _) = file.read(limit as u64, 0).ok()?;
     Some(whole_lines_within(bytes, limit))
 }
@@ -82,10 +103,7 @@ fn whole_lines_within(mut bytes: Vec<u8>, limit: usize) -> Vec<u8> {
     bytes
 }
 
-fn open_below_root(relative: &str) -> Result<Option<Descriptor>, ErrorCode> {
-    let Some(root) = mount_root() else {
-        return Err(ErrorCode::NoEntry);
-    };
+fn open_below(root: &Descriptor, relative: &str) -> Result<Option<Descriptor>, ErrorCode> {
     match root.open_at(
         PathFlags::SYMLINK_FOLLOW,
         relative,

@@ -15,7 +15,7 @@ use crate::release_date::release_date_of;
 /// How much of the start of a `Release` or `InRelease` always holds its `Date`: the header
 /// paragraph (origin, suite, date, architectures, components) is a few hundred bytes; the
 /// checksum lists after it grow with the repository.
-pub const RELEASE_DATE_WITHIN: usize = 8 * 1024;
+pub const RELEASE_DATE_WITHIN: usize = 4 * 1024;
 
 /// `Last-Modified` (unix seconds) and a strong `ETag` for one file of a repository.
 #[derive(Debug, Clone, PartialEq, Eq)]

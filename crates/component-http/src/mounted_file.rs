@@ -64,7 +64,7 @@ pub fn read_mounted_file(relative: &str) -> Result<Option<MountedFile>, MountedF
         return Err(failed(MountedFileCause::NotMounted));
     };
     let failed = |code| failed(MountedFileCause::Host(code));
-    let Some(file) = open_below(&root, relative).map_err(failed)? else {
+    let Some(file) = root.open(relative).map_err(failed)? else {
         return Ok(None);
     };
     let stat = file.stat().map_err(failed)?;
@@ -83,7 +83,7 @@ pub fn read_mounted_file(relative: &str) -> Result<Option<MountedFile>, MountedF
 /// is longer: for a header at the top of a large file. Without a `stat` (a short first read is
 /// the whole file), and `None` for anything that cannot be read, a directory included.
 pub fn read_mounted_file_head(relative: &str, limit: usize) -> Option<Vec<u8>> {
-    let file = open_below(&mount_root()?, relative).ok()??;
+    let file = mount_root()?.open(relative).ok()??;
     let (bytes, _) = file.read(limit as u64, 0).ok()?;
     Some(whole_lines_within(bytes, limit))
 }
@@ -103,25 +103,56 @@ fn whole_lines_within(mut bytes: Vec<u8>, limit: usize) -> Vec<u8> {
     bytes
 }
 
-fn open_below(root: &Descriptor, relative: &str) -> Result<Option<Descriptor>, ErrorCode> {
-    match root.open_at(
-        PathFlags::SYMLINK_FOLLOW,
-        relative,
-        OpenFlags::empty(),
-        DescriptorFlags::READ,
-    ) {
-        Ok(file) => Ok(Some(file)),
-        Err(ErrorCode::NoEntry | ErrorCode::NotDirectory | ErrorCode::NameTooLong) => Ok(None),
-        Err(code) => Err(code),
+/// The directory spin.toml mounts the registry at, as a preopened descriptor and the path from
+/// it to [`FILES_ROOT`]. Spin names a preopen after its `files` destination with
+/// `--direct-mounts` (`/registry`, path ``) and otherwise preopens a copy of all of a
+/// component's files as `/` (path `registry`); the most specific preopen wins, as in
+/// wasi-libc. Each call hands out fresh descriptors: host table entries, not system calls.
+fn mount_root() -> Option<MountRoot> {
+    get_directories()
+        .into_iter()
+        .filter_map(|(descriptor, name)| {
+            let below = below_preopen(&name, FILES_ROOT)?.to_owned();
+            Some((name.len(), MountRoot { descriptor, below }))
+        })
+        .max_by_key(|(specificity, _)| *specificity)
+        .map(|(_, root)| root)
+}
+
+struct MountRoot {
+    descriptor: Descriptor,
+    /// From the preopen to [`FILES_ROOT`]: empty when the preopen is the registry itself.
+    below: String,
+}
+
+impl MountRoot {
+    fn open(&self, relative: &str) -> Result<Option<Descriptor>, ErrorCode> {
+        let path = if self.below.is_empty() {
+            relative.to_owned()
+        } else {
+            format!("{}/{relative}", self.below)
+        };
+        match self.descriptor.open_at(
+            PathFlags::SYMLINK_FOLLOW,
+            &path,
+            OpenFlags::empty(),
+            DescriptorFlags::READ,
+        ) {
+            Ok(file) => Ok(Some(file)),
+            Err(ErrorCode::NoEntry | ErrorCode::NotDirectory | ErrorCode::NameTooLong) => Ok(None),
+            Err(code) => Err(code),
+        }
     }
 }
 
-/// The preopen spin.toml mounts the registry at. Each call hands out a fresh descriptor; it is
-/// a table entry in the host, not a system call.
-fn mount_root() -> Option<Descriptor> {
-    get_directories()
-        .into_iter()
-        .find_map(|(descriptor, path)| (path == FILES_ROOT).then_some(descriptor))
+/// Where the absolute path `absolute` lies below the directory preopened as `preopen`: `""` for
+/// the directory itself, `"a/b"` below it, `None` outside it.
+fn below_preopen<'a>(preopen: &str, absolute: &'a str) -> Option<&'a str> {
+    let rest = absolute.strip_prefix(preopen.trim_end_matches('/'))?;
+    if rest.is_empty() {
+        return Some(rest);
+    }
+    rest.strip_prefix('/')
 }
 
 /// The first `wanted` bytes (fewer if the file shrank since its `stat`). The first read's buffer
@@ -142,7 +173,20 @@ fn read_from_start(file: &Descriptor, wanted: usize) -> Result<Vec<u8>, ErrorCod
 
 #[cfg(test)]
 mod tests {
-    use super::whole_lines_within;
+    use super::{below_preopen, whole_lines_within};
+
+    #[test]
+    fn the_registry_is_found_below_a_preopen_named_after_it_or_after_the_root() {
+        assert_eq!(below_preopen("/registry", "/registry"), Some(""));
+        assert_eq!(below_preopen("/registry/", "/registry"), Some(""));
+        assert_eq!(below_preopen("/", "/registry"), Some("registry"));
+        assert_eq!(
+            below_preopen("/srv", "/srv/wharf/registry"),
+            Some("wharf/registry")
+        );
+        assert_eq!(below_preopen("/reg", "/registry"), None);
+        assert_eq!(below_preopen("/registry/apt", "/registry"), None);
+    }
 
     #[test]
     fn a_file_shorter_than_the_limit_is_kept_whole() {

@@ -133,6 +133,30 @@ fn a_required_variable_without_value_refuses_to_start() {
     );
 }
 
+/// The SQLite file under the state directory is held by the wharf-host using it: a second one
+/// pointed at the same directory says so and stops, and the first keeps what it wrote.
+#[test]
+fn a_second_wharf_host_on_the_same_state_directory_is_refused_with_the_reason() {
+    let state = tempfile::tempdir().expect("state dir");
+    let first = probe(state.path(), &[]);
+    assert_eq!(
+        first.send("PUT", "/probe/kv/colour", &[], b"green").status,
+        204
+    );
+    let failure = WharfHost::try_start(
+        &probe_manifest(),
+        state.path(),
+        &[("required_value", "present")],
+    )
+    .err()
+    .expect("the state directory's SQLite file is in use");
+    assert!(
+        failure.contains("is another running with this state directory"),
+        "{failure}"
+    );
+    assert_eq!(first.get("/probe/kv/colour").text(), "green");
+}
+
 #[test]
 fn outbound_requests_reach_only_allowed_hosts() {
     let (allowed_port, allowed_connections) = upstream();

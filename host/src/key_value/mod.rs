@@ -130,8 +130,13 @@ impl KeyValueStores {
                             format!("cannot create directory {}", parent.display())
                         })?;
                     }
-                    SqliteDatabase::open(path)
-                        .with_context(|| format!("cannot open SQLite file {}", path.display()))?
+                    SqliteDatabase::open(path).with_context(|| {
+                        format!(
+                            "cannot open SQLite file {} (one wharf-host per file: is another \
+                             running with this state directory or runtime config?)",
+                            path.display()
+                        )
+                    })?
                 }
                 None => SqliteDatabase::in_memory().context("cannot open an in-memory SQLite")?,
             };

@@ -16,7 +16,14 @@ pub struct SqliteDatabase {
 impl SqliteDatabase {
     pub fn open(path: &Path) -> rusqlite::Result<Self> {
         let connection = Connection::open(path)?;
-        // WAL keeps readers from waiting for a writer; the busy timeout covers writer contention.
+        // This process is the file's only user (one wharf-host per state directory; replicas
+        // share Redis, not SQLite), so it takes the lock once and keeps it. Otherwise every
+        // read locks, checks the file for other writers and unlocks: four system calls on
+        // each authenticated request. A second process on the same file now waits out the
+        // busy timeout and fails, rather than sharing it. Set before WAL is first used, so no
+        // shared-memory index is kept either.
+        connection.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+        // WAL keeps a write from rewriting pages in place (one append per write).
         connection.pragma_update(None, "journal_mode", "WAL")?;
         Self::prepare(connection)
     }

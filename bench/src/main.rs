@@ -2,7 +2,9 @@
 //! same files, on this machine, in one run (issue 12). Request rates come from wrk; large
 //! downloads from a plain client that reads 1 MiB at a time. Rounds alternate the servers, so
 //! the load other processes put on the machine falls on all of them alike; each figure is the
-//! median of its rounds, each ratio the median of the ratios within a round.
+//! median of its rounds, each ratio the median of the ratios within a round. Every server
+//! writes its log, a line per request, to a file in the fixture directory (nginx's access.log,
+//! wharf-host-*.log, spin-*.log), so none of them pays for a reader that the others do not.
 //!
 //! Settings (environment): `WHARF_BENCH_ROUNDS` (default 3), `WHARF_BENCH_LARGE_MB` (default
 //! 500), `SPIN` (the spin binary; else `spin` on PATH, else ../shared/tools/spin),
@@ -206,7 +208,9 @@ fn start_servers(
             .arg(fixture.directory.join(format!("state-wharf-host-{name}")))
             .arg("--compile-cache")
             .arg(&compile_cache);
-        WharfHost::serve(command, Runner::WharfHost, variables).map_err(|error| anyhow!(error))
+        let log = fixture.directory.join(format!("wharf-host-{name}.log"));
+        WharfHost::serve_logging_to(command, Runner::WharfHost, variables, &log)
+            .map_err(|error| anyhow!(error))
     };
     let wharf_host = (
         start_wharf_host("files", &files_variables)?,
@@ -226,7 +230,8 @@ fn start_servers(
                     // against its working directory.
                     .arg("--direct-mounts")
                     .current_dir(&fixture.directory);
-                WharfHost::serve(command, Runner::Spin(binary.clone()), variables)
+                let log = fixture.directory.join(format!("spin-{name}.log"));
+                WharfHost::serve_logging_to(command, Runner::Spin(binary.clone()), variables, &log)
                     .map_err(|error| anyhow!(error))
             };
             Some((

@@ -160,14 +160,45 @@ impl WharfHost {
     /// settings, and waits until it serves. For tests that start the application some other
     /// way than from a manifest path: an OCI reference, a bundle, a systemd unit's command line.
     pub fn serve(
-        mut command: Command,
+        command: Command,
         runner: Runner,
         variables: &[(&str, &str)],
     ) -> Result<Self, String> {
+        Self::serve_logging(command, runner, variables, None)
+    }
+
+    /// Like [`WharfHost::serve`], with the server's log (stderr, a line per request) appended
+    /// to `log_file` rather than kept by this process, as a web server writes its access log:
+    /// for benchmarks, where reading and keeping every line would compete with the server.
+    /// [`WharfHost::log`] is then empty.
+    pub fn serve_logging_to(
+        command: Command,
+        runner: Runner,
+        variables: &[(&str, &str)],
+        log_file: &Path,
+    ) -> Result<Self, String> {
+        Self::serve_logging(command, runner, variables, Some(log_file))
+    }
+
+    fn serve_logging(
+        mut command: Command,
+        runner: Runner,
+        variables: &[(&str, &str)],
+        log_file: Option<&Path>,
+    ) -> Result<Self, String> {
+        let stderr = match log_file {
+            None => Stdio::piped(),
+            Some(path) => std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map(Stdio::from)
+                .map_err(|error| format!("open {}: {error}", path.display()))?,
+        };
         command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(stderr)
             // Its own process group, so stopping it stops Spin's trigger process too.
             .process_group(0);
         set_spin_variables(&mut command, variables);
@@ -176,13 +207,14 @@ impl WharfHost {
             .unwrap_or_else(|error| panic!("start {}: {error}", runner.name()));
 
         let log = Arc::new(Mutex::new(Vec::new()));
-        let stderr = child.stderr.take().expect("stderr is piped");
-        let stderr_log = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                stderr_log.lock().expect("log lock").push(line);
-            }
-        });
+        if let Some(stderr) = child.stderr.take() {
+            let stderr_log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    stderr_log.lock().expect("log lock").push(line);
+                }
+            });
+        }
 
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut lines = BufReader::new(stdout).lines();
@@ -202,7 +234,10 @@ impl WharfHost {
                 _ => {
                     let status = child.wait().expect("exit status");
                     std::thread::sleep(Duration::from_millis(100));
-                    let output = log.lock().expect("log lock").join("\n");
+                    let output = match log_file {
+                        Some(path) => std::fs::read_to_string(path).unwrap_or_default(),
+                        None => log.lock().expect("log lock").join("\n"),
+                    };
                     return Err(format!(
                         "{} exited ({status}) before serving:\n{output}",
                         runner.name()

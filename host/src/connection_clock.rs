@@ -191,6 +191,22 @@ impl<IO> ClockedIo<IO> {
             Poll::Pending => Poll::Pending,
         }
     }
+
+    /// A write or flush of the inner socket, as seen through the stall timeout: progress
+    /// resets it, `Pending` runs it.
+    fn progress<T>(
+        &mut self,
+        context: &mut Context<'_>,
+        inner: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        match inner {
+            Poll::Ready(result) => {
+                self.write_stall = None;
+                Poll::Ready(result)
+            }
+            Poll::Pending => self.stalled(context).map(Err),
+        }
+    }
 }
 
 impl<IO: AsyncRead + Unpin> AsyncRead for ClockedIo<IO> {
@@ -214,13 +230,8 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for ClockedIo<IO> {
         context: &mut Context<'_>,
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
-        match Pin::new(&mut self.inner).poll_write(context, data) {
-            Poll::Ready(result) => {
-                self.write_stall = None;
-                Poll::Ready(result)
-            }
-            Poll::Pending => self.stalled(context).map(Err),
-        }
+        let written = Pin::new(&mut self.inner).poll_write(context, data);
+        self.progress(context, written)
     }
 
     /// Passed through, so hyper hands the socket a response head and its body in one
@@ -230,13 +241,8 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for ClockedIo<IO> {
         context: &mut Context<'_>,
         buffers: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        match Pin::new(&mut self.inner).poll_write_vectored(context, buffers) {
-            Poll::Ready(result) => {
-                self.write_stall = None;
-                Poll::Ready(result)
-            }
-            Poll::Pending => self.stalled(context).map(Err),
-        }
+        let written = Pin::new(&mut self.inner).poll_write_vectored(context, buffers);
+        self.progress(context, written)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -244,13 +250,8 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for ClockedIo<IO> {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match Pin::new(&mut self.inner).poll_flush(context) {
-            Poll::Ready(result) => {
-                self.write_stall = None;
-                Poll::Ready(result)
-            }
-            Poll::Pending => self.stalled(context).map(Err),
-        }
+        let flushed = Pin::new(&mut self.inner).poll_flush(context);
+        self.progress(context, flushed)
     }
 
     /// Sends our end-of-stream, then reads and discards what the client still sends until it

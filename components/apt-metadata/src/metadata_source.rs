@@ -6,8 +6,7 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use component_http::{
-    plain_text, read_mounted_file, read_mounted_file_head, variable, MountedFile, MountedFileError,
-    Origin,
+    plain_text, variable, MountedFile, MountedFileError, MountedRegistry, Origin,
 };
 use debian::RELEASE_DATE_WITHIN;
 use github_access::github::{GitRef, RepoPath, Repository};
@@ -73,13 +72,16 @@ impl MetadataSource {
     pub fn read(&self, path: &str) -> Result<Option<ServedFile>, Response> {
         match self {
             MetadataSource::Files => {
+                let registry = MountedRegistry::find().map_err(|error| unreadable(&error))?;
                 let mounted = |path: &str| format!("apt/{path}");
-                let file = read_mounted_file(&mounted(path)).map_err(|error| unreadable(&error))?;
+                let file = registry
+                    .read(&mounted(path))
+                    .map_err(|error| unreadable(&error))?;
                 let Some(MountedFile { bytes, modified }) = file else {
                     return Ok(None);
                 };
                 let value = MetadataFile::new(path, bytes, modified, |other| {
-                    read_mounted_file_head(&mounted(other), RELEASE_DATE_WITHIN)
+                    registry.read_head(&mounted(other), RELEASE_DATE_WITHIN)
                 });
                 Ok(Some(ServedFile(Served { value, stale: None })))
             }

@@ -16,9 +16,7 @@ mod settings;
 
 pub use auth_gate::{exchange_token, require_identity, Identity, IssuedToken, Method};
 pub use body_io::{ResponseBodyReader, ResponseBodyWriter};
-pub use mounted_file::{
-    read_mounted_file, read_mounted_file_head, MountedFile, MountedFileCause, MountedFileError,
-};
+pub use mounted_file::{MountedFile, MountedFileCause, MountedFileError, MountedRegistry};
 pub use received_request::{respond_without_body, ReceivedRequest, GET_OR_HEAD};
 pub use request_body::{DeclaredBody, MalformedLength};
 pub use request_path::{PathError, RequestPath, MAX_PATH_BYTES};

@@ -52,80 +52,68 @@ impl std::fmt::Display for MountedFileError {
 
 impl std::error::Error for MountedFileError {}
 
-/// Reads `relative` (below [`FILES_ROOT`]; `/`-separated, no `.` or `..`, which the host refuses
-/// anyway: a descriptor never reaches outside its mount) whole, with its modification time.
-/// `Ok(None)` when there is no such file: it does not exist, or it is a directory.
-pub fn read_mounted_file(relative: &str) -> Result<Option<MountedFile>, MountedFileError> {
-    let failed = |cause| MountedFileError {
-        path: format!("{FILES_ROOT}/{relative}"),
-        cause,
-    };
-    let Some(root) = mount_root() else {
-        return Err(failed(MountedFileCause::NotMounted));
-    };
-    let failed = |code| failed(MountedFileCause::Host(code));
-    let Some(file) = root.open(relative).map_err(failed)? else {
-        return Ok(None);
-    };
-    let stat = file.stat().map_err(failed)?;
-    if stat.type_ == DescriptorType::Directory {
-        return Ok(None);
-    }
-    let size = usize::try_from(stat.size).map_err(|_| failed(ErrorCode::FileTooLarge))?;
-    let bytes = read_from_start(&file, size).map_err(failed)?;
-    let modified = stat.data_modification_timestamp.map_or(UNIX_EPOCH, |time| {
-        UNIX_EPOCH + Duration::new(time.seconds, time.nanoseconds.min(999_999_999))
-    });
-    Ok(Some(MountedFile { bytes, modified }))
-}
-
-/// At most the first `limit` bytes of `relative`, cut after the last whole line when the file
-/// is longer: for a header at the top of a large file. Without a `stat` (a short first read is
-/// the whole file), and `None` for anything that cannot be read, a directory included.
-pub fn read_mounted_file_head(relative: &str, limit: usize) -> Option<Vec<u8>> {
-    let file = mount_root()?.open(relative).ok()??;
-    let (bytes, _) = file.read(limit as u64, 0).ok()?;
-    Some(whole_lines_within(bytes, limit))
-}
-
-/// `bytes` read from the start of a file: all of them when fewer than `limit` came (the whole
-/// file), else the first `limit` up to and including their last newline.
-fn whole_lines_within(mut bytes: Vec<u8>, limit: usize) -> Vec<u8> {
-    if bytes.len() < limit {
-        return bytes;
-    }
-    bytes.truncate(limit);
-    let end = bytes
-        .iter()
-        .rposition(|&byte| byte == b'\n')
-        .map_or(0, |newline| newline + 1);
-    bytes.truncate(end);
-    bytes
-}
-
-/// The directory spin.toml mounts the registry at, as a preopened descriptor and the path from
-/// it to [`FILES_ROOT`]. Spin names a preopen after its `files` destination with
-/// `--direct-mounts` (`/registry`, path ``) and otherwise preopens a copy of all of a
-/// component's files as `/` (path `registry`); the most specific preopen wins, as in
-/// wasi-libc. Each call hands out fresh descriptors: host table entries, not system calls.
-fn mount_root() -> Option<MountRoot> {
-    get_directories()
-        .into_iter()
-        .filter_map(|(descriptor, name)| {
-            let below = below_preopen(&name, FILES_ROOT)?.to_owned();
-            Some((name.len(), MountRoot { descriptor, below }))
-        })
-        .max_by_key(|(specificity, _)| *specificity)
-        .map(|(_, root)| root)
-}
-
-struct MountRoot {
+/// The registry directory spin.toml mounts at [`FILES_ROOT`], found once per request: every
+/// read below goes through the same preopened descriptor.
+pub struct MountedRegistry {
     descriptor: Descriptor,
     /// From the preopen to [`FILES_ROOT`]: empty when the preopen is the registry itself.
     below: String,
 }
 
-impl MountRoot {
+impl MountedRegistry {
+    /// The preopen that holds [`FILES_ROOT`]. Spin names a preopen after its `files`
+    /// destination with `--direct-mounts` (`/registry`, nothing below it) and otherwise
+    /// preopens a copy of all of a component's files as `/` (`registry` below it); the most
+    /// specific preopen wins, as in wasi-libc. The descriptors are host table entries, not
+    /// system calls.
+    pub fn find() -> Result<Self, MountedFileError> {
+        get_directories()
+            .into_iter()
+            .filter_map(|(descriptor, name)| {
+                let below = below_preopen(&name, FILES_ROOT)?.to_owned();
+                Some((name.len(), MountedRegistry { descriptor, below }))
+            })
+            .max_by_key(|(specificity, _)| *specificity)
+            .map(|(_, registry)| registry)
+            .ok_or_else(|| MountedFileError {
+                path: FILES_ROOT.to_owned(),
+                cause: MountedFileCause::NotMounted,
+            })
+    }
+
+    /// Reads `relative` (`/`-separated, no `.` or `..`, which the host refuses anyway: a
+    /// descriptor never reaches outside its mount) whole, with its modification time.
+    /// `Ok(None)` when there is no such file: it does not exist, or it is a directory.
+    pub fn read(&self, relative: &str) -> Result<Option<MountedFile>, MountedFileError> {
+        let failed = |code| MountedFileError {
+            path: format!("{FILES_ROOT}/{relative}"),
+            cause: MountedFileCause::Host(code),
+        };
+        let Some(file) = self.open(relative).map_err(failed)? else {
+            return Ok(None);
+        };
+        let stat = file.stat().map_err(failed)?;
+        if stat.type_ == DescriptorType::Directory {
+            return Ok(None);
+        }
+        let size = usize::try_from(stat.size).map_err(|_| failed(ErrorCode::FileTooLarge))?;
+        let bytes = read_from_start(&file, size).map_err(failed)?;
+        let modified = stat.data_modification_timestamp.map_or(UNIX_EPOCH, |time| {
+            UNIX_EPOCH + Duration::new(time.seconds, time.nanoseconds.min(999_999_999))
+        });
+        Ok(Some(MountedFile { bytes, modified }))
+    }
+
+    /// At most the first `limit` bytes of `relative`, cut after the last whole line when the
+    /// file is longer: for a header at the top of a large file. Without a `stat` (a short first
+    /// read is the whole file), and `None` for anything that cannot be read, a directory
+    /// included.
+    pub fn read_head(&self, relative: &str, limit: usize) -> Option<Vec<u8>> {
+        let file = self.open(relative).ok()??;
+        let (bytes, _) = file.read(limit as u64, 0).ok()?;
+        Some(whole_lines_within(bytes, limit))
+    }
+
     fn open(&self, relative: &str) -> Result<Option<Descriptor>, ErrorCode> {
         let path = if self.below.is_empty() {
             relative.to_owned()
@@ -143,6 +131,21 @@ impl MountRoot {
             Err(code) => Err(code),
         }
     }
+}
+
+/// `bytes` read from the start of a file: all of them when fewer than `limit` came (the whole
+/// file), else the first `limit` up to and including their last newline.
+fn whole_lines_within(mut bytes: Vec<u8>, limit: usize) -> Vec<u8> {
+    if bytes.len() < limit {
+        return bytes;
+    }
+    bytes.truncate(limit);
+    let end = bytes
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |newline| newline + 1);
+    bytes.truncate(end);
+    bytes
 }
 
 /// Where the absolute path `absolute` lies below the directory preopened as `preopen`: `""` for
